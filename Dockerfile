@@ -1,0 +1,42 @@
+# One Dockerfile, two images:
+#   lab     (default) runs the app or the proxy: `node services/app/src/main.ts` / `.../proxy/src/main.ts`
+#   grader  adds Debian's Chromium and runs the origin matrix
+# Node runs the TypeScript sources directly (type stripping), so there is no build step.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS grader
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    CHROMIUM_PATH=/usr/bin/chromium \
+    REPORT_DIR=/reports
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY services/shared ./services/shared
+COPY services/grader ./services/grader
+COPY lab ./lab
+RUN mkdir -p /reports && chown node:node /reports
+USER node
+CMD ["node", "services/grader/src/main.ts"]
+
+FROM ${NODE_IMAGE} AS lab
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY services/shared ./services/shared
+COPY services/app ./services/app
+COPY services/proxy ./services/proxy
+USER node
+EXPOSE 3000 8080
+# The proxy's service overrides the URL; curl is not in the image, Node is.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "services/shared/src/healthcheck.ts"]
+CMD ["node", "services/app/src/main.ts"]

@@ -1,0 +1,39 @@
+// The request console: fetch the chosen origin's /headers and show what the browser let us read.
+// Everything shown is set with textContent, never as HTML.
+const form = document.getElementById("console");
+const target = document.getElementById("target");
+const outcome = document.getElementById("outcome");
+const response = document.getElementById("response");
+let run = 0;
+
+function show(state, text, body) {
+  outcome.dataset.state = state;
+  outcome.dataset.run = String(run);
+  outcome.textContent = text;
+  response.hidden = body === undefined;
+  response.textContent = body ?? "";
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  run += 1;
+  const url = `${target.value}/headers`;
+  show("pending", `Fetching ${url} …`);
+  try {
+    const res = await fetch(url);
+    const text = await res.text();
+    let body = text;
+    try {
+      body = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      // not JSON: show it as it came
+    }
+    show("allowed", `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it.`, body);
+  } catch (error) {
+    show(
+      "blocked",
+      `Blocked by the browser: this page may not read ${url} (${error.message}). ` +
+        "The request may well have reached the server; open the DevTools Console to see why the response was withheld.",
+    );
+  }
+});

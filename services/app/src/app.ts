@@ -1,0 +1,118 @@
+import { fileURLToPath } from "node:url";
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import type { Logger } from "../../shared/src/log.ts";
+import type { AppConfig } from "./config.ts";
+import { corsMiddleware } from "./cors-policy.ts";
+import { renderHomePage } from "./page.ts";
+
+const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
+
+/** What each path answers to; anything else is a 404, a known path with another method a 405. */
+const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/": ["GET", "HEAD"],
+  "/headers": ["GET", "HEAD"],
+  "/healthz": ["GET", "HEAD"],
+};
+
+// The page fetches other origins, so connect-src stays open; everything else is this origin only.
+const PAGE_CSP = "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Request headers as the app received them: original names, order kept, repeated names as arrays. */
+export function receivedHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    const value = rawHeaders[i + 1] as string;
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return headers;
+}
+
+function servedFrom(req: Request): string {
+  return `${req.protocol}://${req.headers.host ?? "(no Host header)"}`;
+}
+
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    const fields = () => ({
+      host: req.headers.host,
+      origin: req.headers.origin,
+      path: req.originalUrl,
+      status: res.statusCode,
+      ms: Math.round(performance.now() - started),
+    });
+    res.on("finish", () => log.info(req.method, fields()));
+    res.on("close", () => {
+      if (!res.writableFinished) log.info(`${req.method} (client went away)`, fields());
+    });
+    next();
+  };
+}
+
+const notFoundOrNotAllowed: RequestHandler = (req, res) => {
+  const allowed = ROUTES[req.path];
+  res.type("text/plain");
+  if (allowed === undefined) {
+    res.status(404).send(`Not found: ${req.path}. This lab app serves ${Object.keys(ROUTES).join(", ")}.\n`);
+  } else if (req.method === "OPTIONS") {
+    // With the CORS policy off, a preflight gets a plain answer with no Access-Control-* headers.
+    res.set("Allow", [...allowed, "OPTIONS"].join(", ")).status(204).end();
+  } else {
+    res
+      .set("Allow", allowed.join(", "))
+      .status(405)
+      .send(`${req.method} is not allowed on ${req.path}; it answers ${allowed.join(", ")}.\n`);
+  }
+};
+
+function errorBoundary(log: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) log.error("request failed", { path: req.originalUrl, error: String(error?.stack ?? error) });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res
+      .status(status)
+      .type("text/plain")
+      .send(
+        status === 500
+          ? "Something went wrong in the lab app. Its log (docker compose logs app) has the details.\n"
+          : `Bad request: ${error?.expose ? error.message : "the request could not be read"}.\n`,
+      );
+  };
+}
+
+export function createApp(config: AppConfig, log: Logger): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // every /headers answer must come from the server, never a 304 from a cache
+  if (config.logRequests) app.use(requestLog(log));
+  app.use((_req, res, next) => {
+    res.set("X-Content-Type-Options", "nosniff");
+    next();
+  });
+  const cors = corsMiddleware(config.cors);
+  if (cors) app.use(cors);
+
+  app.get("/healthz", (_req, res) => {
+    res.type("text/plain").send("ok\n");
+  });
+  app.get("/headers", (req, res) => {
+    res.set("Cache-Control", "no-store").json(receivedHeaders(req.rawHeaders));
+  });
+  app.get("/", (req, res) => {
+    res
+      .set("Content-Security-Policy", PAGE_CSP)
+      .set("Cache-Control", "no-store")
+      .type("html")
+      .send(renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins }));
+  });
+  app.use(express.static(PUBLIC_DIR, { index: false, dotfiles: "deny" }));
+  app.use(notFoundOrNotAllowed);
+  app.use(errorBoundary(log));
+  return app;
+}

@@ -1,0 +1,21 @@
+import { type Env, readBoolean, readLabOrigins, readPort, readString } from "../../shared/src/env.ts";
+import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** The origins the request console offers as targets. */
+  readonly labOrigins: readonly string[];
+  readonly cors: CorsPolicy;
+  readonly logRequests: boolean;
+}
+
+export function readAppConfig(env: Env): AppConfig {
+  return {
+    port: readPort(env, "APP_PORT", 3000),
+    host: readString(env, "APP_HOST", "0.0.0.0"),
+    labOrigins: readLabOrigins(env),
+    cors: readCorsPolicy(env),
+    logRequests: readBoolean(env, "LOG_REQUESTS", true),
+  };
+}

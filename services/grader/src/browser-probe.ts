@@ -1,0 +1,154 @@
+// Drives Debian's Chromium through playwright-core: loads a page origin's `/`, uses its request
+// console to fetch a target's `/headers`, and asks DevTools (Audits domain) why a block happened.
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
+
+export type Outcome =
+  | { readonly result: "allowed"; readonly status: number }
+  | { readonly result: "blocked"; readonly cause: "cors"; readonly reason: string }
+  | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string };
+
+// Chromium reports Local Network Access refusals as CorsIssues too; they are not CORS decisions.
+const NOT_CORS = new Set(["InsecureLocalNetwork", "InvalidLocalNetworkAccess", "LocalNetworkAccessPermissionDenied"]);
+
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  // Docker's default /dev/shm is 64 MB, too small for Chromium's renderers.
+  "--disable-dev-shm-usage",
+];
+
+export interface ProbeOptions {
+  readonly executablePath: string;
+  /** How long a page load or one request may take before it counts as a failure. */
+  readonly timeoutMs: number;
+}
+
+/** How long to wait, after a blocked fetch, for Chromium's issue that names the reason. */
+const ISSUE_GRACE_MS = 2000;
+
+export class BrowserProbe {
+  readonly #browser: Browser;
+  readonly #timeoutMs: number;
+
+  private constructor(browser: Browser, timeoutMs: number) {
+    this.#browser = browser;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  static async launch(options: ProbeOptions): Promise<BrowserProbe> {
+    const browser = await chromium.launch({
+      executablePath: options.executablePath,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      timeout: options.timeoutMs,
+    });
+    return new BrowserProbe(browser, options.timeoutMs);
+  }
+
+  version(): string {
+    return this.#browser.version();
+  }
+
+  async close(): Promise<void> {
+    await this.#browser.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Loads `page`'s home page in a fresh context and fetches each target from it, one after another. */
+  async probeFrom(page: string, targets: readonly string[]): Promise<Map<string, Outcome>> {
+    const outcomes = new Map<string, Outcome>();
+    const context = await this.#browser.newContext();
+    try {
+      const tab = await context.newPage();
+      const issues = await watchCorsIssues(context, tab);
+      const failures = new Map<string, string>();
+      tab.on("requestfailed", (request) => failures.set(request.url(), request.failure()?.errorText ?? "failed"));
+      try {
+        await tab.goto(`${page}/`, { waitUntil: "load", timeout: this.#timeoutMs });
+      } catch (error) {
+        const reason = `the page ${page}/ did not load: ${firstLine(error)}`;
+        for (const target of targets) outcomes.set(target, { result: "blocked", cause: "other", reason });
+        return outcomes;
+      }
+      for (const [index, target] of targets.entries()) {
+        outcomes.set(target, await this.#fetchFromConsole(tab, target, index + 1, issues, failures));
+      }
+      return outcomes;
+    } finally {
+      await context.close();
+    }
+  }
+
+  async #fetchFromConsole(
+    tab: Page,
+    target: string,
+    run: number,
+    issues: CorsIssues,
+    failures: Map<string, string>,
+  ): Promise<Outcome> {
+    const url = `${target}/headers`;
+    try {
+      await tab.selectOption("#target", target, { timeout: this.#timeoutMs });
+      await tab.click("#send", { timeout: this.#timeoutMs });
+      const outcome = tab.locator(`#outcome[data-run="${run}"]:is([data-state="allowed"], [data-state="blocked"])`);
+      await outcome.waitFor({ timeout: this.#timeoutMs });
+      if ((await outcome.getAttribute("data-state")) === "allowed") {
+        const text = (await outcome.textContent()) ?? "";
+        return { result: "allowed", status: Number(/answered (\d{3})/.exec(text)?.[1] ?? 0) };
+      }
+    } catch (error) {
+      return { result: "blocked", cause: "other", reason: `the request console did not answer: ${firstLine(error)}` };
+    }
+    const error = await issues.next(url, ISSUE_GRACE_MS);
+    if (error !== undefined && !NOT_CORS.has(error)) return { result: "blocked", cause: "cors", reason: error };
+    return { result: "blocked", cause: "other", reason: error ?? failures.get(url) ?? "blocked without a reason" };
+  }
+}
+
+interface CorsIssues {
+  /** The CORS error Chromium reported for `url`, waiting up to `waitMs` for it to arrive. */
+  next(url: string, waitMs: number): Promise<string | undefined>;
+}
+
+async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<CorsIssues> {
+  const session: CDPSession = await context.newCDPSession(tab);
+  const seen = new Map<string, string>();
+  const waiting = new Map<string, (error: string) => void>();
+  session.on("Audits.issueAdded", ({ issue }) => {
+    const details = issue.details.corsIssueDetails;
+    if (issue.code !== "CorsIssue" || details === undefined || details.isWarning) return;
+    const url = details.request.url;
+    const error = details.corsErrorStatus.corsError;
+    if (!seen.has(url)) seen.set(url, error);
+    waiting.get(url)?.(error);
+  });
+  await session.send("Audits.enable");
+  return {
+    next(url, waitMs) {
+      const known = seen.get(url);
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(url);
+          resolve(undefined);
+        }, waitMs);
+        waiting.set(url, (error) => {
+          clearTimeout(timer);
+          waiting.delete(url);
+          resolve(error);
+        });
+      });
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}

@@ -1,0 +1,60 @@
+import { parseArgs } from "node:util";
+import { ConfigError, type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
+
+export interface GraderConfig {
+  readonly origins: readonly string[];
+  /** A step's expectation file; undefined means the built-in default (nothing shared cross-origin). */
+  readonly expectFile: string | undefined;
+  readonly reportDir: string;
+  readonly chromiumPath: string;
+  readonly timeoutMs: number;
+}
+
+export const USAGE = `Usage: grader [--expect FILE] [--report-dir DIR]
+
+Loads each lab origin's page in Chromium, fetches every other origin's /headers from it, and
+compares what the browser allowed or blocked with what is expected.
+
+  --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
+  --report-dir DIR   where the JSON report is written (default: REPORT_DIR or ./reports)
+  --help             show this text
+
+Exit codes: 0 every pair as expected, 1 some pair not as expected, 2 bad usage or configuration,
+3 the lab is not reachable, 4 the browser could not run.`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Undefined means `--help` was asked for. */
+export function readGraderConfig(argv: readonly string[], env: Env): GraderConfig | undefined {
+  let values: { expect?: string; "report-dir"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        expect: { type: "string" },
+        "report-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  const expectFile = values.expect ?? readString(env, "GRADER_EXPECT", "");
+  return {
+    origins: readLabOrigins(env),
+    expectFile: expectFile === "" ? undefined : expectFile,
+    reportDir: values["report-dir"] ?? readString(env, "REPORT_DIR", "reports"),
+    chromiumPath: readString(env, "CHROMIUM_PATH", "/usr/bin/chromium"),
+    timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),
+  };
+}
+
+export { ConfigError };

@@ -1,0 +1,116 @@
+// What a lab step expects of every (page origin, target origin) pair. A step supplies a JSON file:
+//   { "title": "...",
+//     "default": { "same-origin": "allowed", "cross-origin": "blocked" },
+//     "pairs": [ { "page": "http://app.local:8080", "target": "http://api.local:8080",
+//                  "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
+// `default` covers every pair not listed; `reason` (a Chromium CORS error code) is optional.
+import { readFile } from "node:fs/promises";
+import { parseOrigin } from "../../shared/src/env.ts";
+
+export type Verdict = "allowed" | "blocked";
+
+export interface PairExpectation {
+  readonly expect: Verdict;
+  /** When set, a block counts only if Chromium gives this CORS error code. */
+  readonly reason?: string;
+}
+
+export interface Expectations {
+  readonly title: string;
+  readonly sameOrigin: Verdict;
+  readonly crossOrigin: Verdict;
+  /** Keyed by `page -> target`. */
+  readonly pairs: ReadonlyMap<string, PairExpectation>;
+}
+
+export const DEFAULT_EXPECTATIONS: Expectations = {
+  title: "No CORS policy: every cross-origin read is blocked",
+  sameOrigin: "allowed",
+  crossOrigin: "blocked",
+  pairs: new Map(),
+};
+
+export class ExpectationsError extends Error {
+  constructor(source: string, problem: string) {
+    super(`${source}: ${problem}`);
+    this.name = "ExpectationsError";
+  }
+}
+
+export const pairKey = (page: string, target: string): string => `${page} -> ${target}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readVerdict(source: string, where: string, value: unknown): Verdict {
+  if (value === "allowed" || value === "blocked") return value;
+  throw new ExpectationsError(source, `${where} must be "allowed" or "blocked", not ${JSON.stringify(value)}`);
+}
+
+function readPairOrigin(source: string, where: string, value: unknown): string {
+  const origin = typeof value === "string" ? parseOrigin(value) : undefined;
+  if (origin === undefined) {
+    throw new ExpectationsError(source, `${where} must be an origin such as "http://app.local:8080", not ${JSON.stringify(value)}`);
+  }
+  return origin;
+}
+
+/** Validates parsed JSON; `source` names the file in every error. */
+export function parseExpectations(source: string, data: unknown): Expectations {
+  if (!isRecord(data)) throw new ExpectationsError(source, "the file must hold a JSON object");
+  const defaults = data.default ?? {};
+  if (!isRecord(defaults)) throw new ExpectationsError(source, `"default" must be an object`);
+  const pairsValue = data.pairs ?? [];
+  if (!Array.isArray(pairsValue)) throw new ExpectationsError(source, `"pairs" must be an array`);
+
+  const pairs = new Map<string, PairExpectation>();
+  pairsValue.forEach((entry: unknown, index) => {
+    const where = `pairs[${index}]`;
+    if (!isRecord(entry)) throw new ExpectationsError(source, `${where} must be an object`);
+    const page = readPairOrigin(source, `${where}.page`, entry.page);
+    const target = readPairOrigin(source, `${where}.target`, entry.target);
+    const expect = readVerdict(source, `${where}.expect`, entry.expect);
+    if (entry.reason !== undefined && (typeof entry.reason !== "string" || expect !== "blocked")) {
+      throw new ExpectationsError(source, `${where}.reason must be a string, and only on a "blocked" pair`);
+    }
+    const key = pairKey(page, target);
+    if (pairs.has(key)) throw new ExpectationsError(source, `${where} repeats the pair ${key}`);
+    pairs.set(key, entry.reason === undefined ? { expect } : { expect, reason: entry.reason });
+  });
+
+  return {
+    title: typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
+    sameOrigin: readVerdict(source, `default["same-origin"]`, defaults["same-origin"] ?? DEFAULT_EXPECTATIONS.sameOrigin),
+    crossOrigin: readVerdict(
+      source,
+      `default["cross-origin"]`,
+      defaults["cross-origin"] ?? DEFAULT_EXPECTATIONS.crossOrigin,
+    ),
+    pairs,
+  };
+}
+
+export async function loadExpectations(path: string): Promise<Expectations> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new ExpectationsError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ExpectationsError(path, `not valid JSON (${(error as Error).message})`);
+  }
+  return parseExpectations(path, data);
+}
+
+export function expectationFor(expectations: Expectations, page: string, target: string): PairExpectation {
+  return (
+    expectations.pairs.get(pairKey(page, target)) ?? {
+      expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
+    }
+  );
+}

@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Outcome } from "./browser-probe.ts";
+import type { PairExpectation } from "./expectations.ts";
+import type { PairResult, Summary } from "./matrix.ts";
+
+export interface Report {
+  readonly title: string;
+  readonly expectations: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly chromium: string;
+  readonly origins: readonly string[];
+  readonly summary: Summary;
+  readonly pairs: readonly PairResult[];
+}
+
+export const REPORT_FILE = "origin-matrix.json";
+
+const describeExpected = (expected: PairExpectation) =>
+  expected.expect === "blocked" ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})` : "allowed";
+
+const describeGot = (got: Outcome) =>
+  got.result === "allowed" ? `allowed (${got.status})` : got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
+
+const reasonOf = (got: Outcome) => (got.result === "blocked" ? got.reason : "");
+
+/** A plain-text table, one row per pair, padded to line up in a terminal. */
+export function renderTable(results: readonly PairResult[]): string {
+  const header = ["page origin", "target", "expected", "got", "Chromium's reason", ""];
+  const rows = results.map((r) => [
+    r.page,
+    r.target,
+    describeExpected(r.expected),
+    describeGot(r.got),
+    reasonOf(r.got),
+    r.pass ? "ok" : "MISMATCH",
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+export function renderSummary(summary: Summary): string {
+  const verdict =
+    summary.failed === 0 ? "every pair as expected" : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
+  return (
+    `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
+    `${summary.blockedOther} blocked for another reason; ${verdict}.`
+  );
+}
+
+export async function writeReport(directory: string, report: Report): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const path = join(directory, REPORT_FILE);
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}

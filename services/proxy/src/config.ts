@@ -1,0 +1,55 @@
+import { ConfigError, type Env, readInteger, readPort, readString } from "../../shared/src/env.ts";
+
+export interface ProxyConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Lower-case host name (no port) → upstream base URL. */
+  readonly routes: ReadonlyMap<string, URL>;
+  /** How long the upstream may take to start answering before the client gets a 504. */
+  readonly upstreamTimeoutMs: number;
+}
+
+export const DEFAULT_ROUTES = "app.local=http://app:3000,api.local=http://app:3000";
+
+// RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function badRoute(entry: string, why: string): ConfigError {
+  return new ConfigError("PROXY_ROUTES", entry, `host=http://upstream:port entries separated by commas (${why})`);
+}
+
+/** Parses `host=url,host=url`; any malformed entry stops start-up with that entry named. */
+export function parseRoutes(value: string): Map<string, URL> {
+  const routes = new Map<string, URL>();
+  for (const entry of value.split(",").map((part) => part.trim())) {
+    if (entry === "") continue;
+    const separator = entry.indexOf("=");
+    if (separator < 0) throw badRoute(entry, "no '=' in this entry");
+    const host = entry.slice(0, separator).trim().toLowerCase();
+    const target = entry.slice(separator + 1).trim();
+    if (!HOST_NAME.test(host)) throw badRoute(entry, `"${host}" is not a host name`);
+    if (routes.has(host)) throw badRoute(entry, `"${host}" is routed twice`);
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw badRoute(entry, `"${target}" is not a URL`);
+    }
+    if (url.protocol !== "http:") throw badRoute(entry, "the upstream must be an http:// URL");
+    if (url.pathname !== "/" || url.search || url.hash || url.username) {
+      throw badRoute(entry, "the upstream is scheme, host and port only, with no path");
+    }
+    routes.set(host, url);
+  }
+  if (routes.size === 0) throw new ConfigError("PROXY_ROUTES", value, "at least one host=url entry");
+  return routes;
+}
+
+export function readProxyConfig(env: Env): ProxyConfig {
+  return {
+    port: readPort(env, "PROXY_PORT", 8080),
+    host: readString(env, "PROXY_HOST", "0.0.0.0"),
+    routes: parseRoutes(readString(env, "PROXY_ROUTES", DEFAULT_ROUTES)),
+    upstreamTimeoutMs: readInteger(env, "PROXY_UPSTREAM_TIMEOUT_MS", 10_000, 100, 600_000),
+  };
+}
