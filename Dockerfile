@@ -24,7 +24,8 @@ COPY services/grader ./services/grader
 COPY lab ./lab
 RUN mkdir -p /reports && chown node:node /reports
 USER node
-CMD ["node", "services/grader/src/main.ts"]
+# Arguments after the service name (`run --rm grader --expect FILE`) go to the grader itself.
+ENTRYPOINT ["node", "services/grader/src/main.ts"]
 
 FROM ${NODE_IMAGE} AS lab
 ENV NODE_ENV=production

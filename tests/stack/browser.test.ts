@@ -1,0 +1,84 @@
+// The stack in a real browser: the grader container drives Chromium through every ordered pair of
+// the four origins, exactly as `docker compose --profile grade run --rm grader` does for a student.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compose, type CommandResult, LAB_ORIGINS, stack } from "../support/stack.ts";
+
+const info = stack();
+
+interface PairReport {
+  page: string;
+  target: string;
+  got: { result: string; cause?: string; reason?: string; status?: number };
+  pass: boolean;
+}
+interface MatrixReport {
+  summary: { pairs: number; passed: number; failed: number; allowed: number; blockedCors: number; blockedOther: number };
+  pairs: PairReport[];
+}
+
+function grade(args: readonly string[] = []): Promise<CommandResult> {
+  return compose(info, ["--profile", "grade", "run", "--rm", "--build", "grader", ...args]);
+}
+
+async function readReport(): Promise<MatrixReport> {
+  return JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8")) as MatrixReport;
+}
+
+const PAIRS = LAB_ORIGINS.flatMap((page) => LAB_ORIGINS.map((target) => [page, target] as const));
+
+describe("the origin matrix with no CORS policy", () => {
+  let graded: CommandResult;
+  let report: MatrixReport;
+
+  beforeAll(async () => {
+    graded = await grade();
+    report = await readReport();
+  });
+
+  it("exits 0 and says so in its summary", () => {
+    expect(graded.code, graded.stderr + graded.stdout).toBe(0);
+    expect(graded.stdout).toContain("16 pairs: 4 allowed, 12 blocked by CORS, 0 blocked for another reason");
+  });
+
+  it.each(PAIRS.filter(([page, target]) => page === target))("%s may read its own %s/headers", (page, target) => {
+    const pair = report.pairs.find((p) => p.page === page && p.target === target);
+    expect(pair?.got).toEqual({ result: "allowed", status: 200 });
+    expect(pair?.pass).toBe(true);
+  });
+
+  it.each(PAIRS.filter(([page, target]) => page !== target))(
+    "%s is blocked by CORS from reading %s/headers",
+    (page, target) => {
+      const pair = report.pairs.find((p) => p.page === page && p.target === target);
+      expect(pair?.got).toEqual({ result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" });
+      expect(pair?.pass).toBe(true);
+    },
+  );
+});
+
+describe("the grader's verdict", () => {
+  it("fails, naming every mismatched pair, when the expectations say cross-origin reads are allowed", async () => {
+    await writeFile(
+      join(info.reportsDir, "all-allowed.json"),
+      JSON.stringify({ title: "everything open", default: { "cross-origin": "allowed" } }),
+    );
+    const graded = await grade(["--expect", "/reports/all-allowed.json"]);
+    expect(graded.code).toBe(1);
+    expect(graded.stdout).toContain("12 pair(s) not as expected");
+    const report = await readReport();
+    expect(report.summary).toMatchObject({ pairs: 16, passed: 4, failed: 12 });
+    expect(report.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`)).toEqual(
+      PAIRS.filter(([page, target]) => page !== target).map(([page, target]) => `${page} -> ${target}`),
+    );
+  });
+
+  it("rejects a malformed expectation file with a clear message and exit code 2", async () => {
+    await writeFile(join(info.reportsDir, "broken.json"), '{"pairs": [{"page": "localhost", "expect": "maybe"}]}');
+    const graded = await grade(["--expect", "/reports/broken.json"]);
+    expect(graded.code).toBe(2);
+    expect(graded.stderr).toContain('pairs[0].page must be an origin such as "http://app.local:8080"');
+    expect(graded.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});

@@ -1,0 +1,62 @@
+// Vitest global setup for the stack tests: builds and starts the real docker-compose.yml once with
+// Testcontainers, hands its coordinates to the tests, and always tears it down.
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import type { StackInfo } from "./stack.ts";
+import { ROOT } from "./stack.ts";
+
+// Ryuk, Testcontainers' clean-up sidecar, is an image from a registry; the teardown below cleans up instead.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+const { DockerComposeEnvironment } = await import("testcontainers");
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const scratch = await mkdtemp(join(tmpdir(), "cors-lab-test-"));
+  const reportsDir = join(scratch, "reports");
+  const envFile = join(scratch, "empty.env");
+  // An empty env file, so a developer's own .env (say, with a CORS policy turned on) cannot leak in.
+  await writeFile(envFile, "");
+  await mkdir(reportsDir);
+  await chmod(reportsDir, 0o777); // the grader writes as the image's unprivileged user
+  const env: Record<string, string> = {
+    BIND_ADDRESS: "127.0.0.1",
+    APP_HOST_PORT: "0", // ephemeral host ports: a lab already running on 3000/8080 is left alone
+    PROXY_HOST_PORT: "0",
+    PROXY_PORT: "8080",
+    REPORTS_DIR: reportsDir,
+    LAB_ORIGINS: "",
+    PROXY_ROUTES: "",
+    CORS_ALLOW_ORIGINS: "",
+    CORS_ALLOW_METHODS: "",
+    CORS_ALLOW_HEADERS: "",
+    CORS_EXPOSE_HEADERS: "",
+    CORS_ALLOW_CREDENTIALS: "",
+    CORS_MAX_AGE: "",
+    GRADER_EXPECT: "",
+  };
+  const projectName = `cors-lab-test-${process.pid}`;
+  const environment = await new DockerComposeEnvironment(ROOT, "docker-compose.yml")
+    .withProjectName(projectName)
+    .withEnvironmentFile(envFile)
+    .withEnvironment(env)
+    .withProfiles("grade")
+    .withBuild()
+    .withStartupTimeout(120_000)
+    .up(["app", "proxy"]);
+
+  const info: StackInfo = {
+    projectName,
+    env,
+    envFile,
+    appPort: environment.getContainer("app-1").getMappedPort(3000),
+    proxyPort: environment.getContainer("proxy-1").getMappedPort(8080),
+    reportsDir,
+  };
+  project.provide("stack", info);
+
+  return async () => {
+    await environment.down({ timeout: 10_000, removeVolumes: true });
+    await rm(scratch, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["tests/services/**/*.test.ts"],
+          testTimeout: 15_000,
+        },
+      },
+      {
+        test: {
+          name: "stack",
+          include: ["tests/stack/**/*.test.ts"],
+          // One Compose stack for all stack tests, built from the real docker-compose.yml.
+          globalSetup: ["tests/support/stack-setup.ts"],
+          // The files share that stack and one of them stops the app on purpose: run them one at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
