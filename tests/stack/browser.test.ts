@@ -3,7 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compose, type CommandResult, LAB_ORIGINS, stack } from "../support/stack.ts";
+import { type CommandResult, compose, LAB_ORIGINS, stack } from "../support/stack.ts";
 
 const info = stack();
 
@@ -14,7 +14,14 @@ interface PairReport {
   pass: boolean;
 }
 interface MatrixReport {
-  summary: { pairs: number; passed: number; failed: number; allowed: number; blockedCors: number; blockedOther: number };
+  summary: {
+    pairs: number;
+    passed: number;
+    failed: number;
+    allowed: number;
+    blockedCors: number;
+    blockedOther: number;
+  };
   pairs: PairReport[];
 }
 
@@ -42,11 +49,14 @@ describe("the origin matrix with no CORS policy", () => {
     expect(graded.stdout).toContain("16 pairs: 4 allowed, 12 blocked by CORS, 0 blocked for another reason");
   });
 
-  it.each(PAIRS.filter(([page, target]) => page === target))("%s may read its own %s/headers", (page, target) => {
-    const pair = report.pairs.find((p) => p.page === page && p.target === target);
-    expect(pair?.got).toEqual({ result: "allowed", status: 200 });
-    expect(pair?.pass).toBe(true);
-  });
+  it.each(PAIRS.filter(([page, target]) => page === target))(
+    "%s may read its own %s/headers",
+    (page, target) => {
+      const pair = report.pairs.find((p) => p.page === page && p.target === target);
+      expect(pair?.got).toEqual({ result: "allowed", status: 200 });
+      expect(pair?.pass).toBe(true);
+    },
+  );
 
   it.each(PAIRS.filter(([page, target]) => page !== target))(
     "%s is blocked by CORS from reading %s/headers",
@@ -75,7 +85,10 @@ describe("the grader's verdict", () => {
   });
 
   it("rejects a malformed expectation file with a clear message and exit code 2", async () => {
-    await writeFile(join(info.reportsDir, "broken.json"), '{"pairs": [{"page": "localhost", "expect": "maybe"}]}');
+    await writeFile(
+      join(info.reportsDir, "broken.json"),
+      '{"pairs": [{"page": "localhost", "expect": "maybe"}]}',
+    );
     const graded = await grade(["--expect", "/reports/broken.json"]);
     expect(graded.code).toBe(2);
     expect(graded.stderr).toContain('pairs[0].page must be an origin such as "http://app.local:8080"');

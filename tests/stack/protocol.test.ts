@@ -1,29 +1,14 @@
 // The stack at the HTTP level, from the host, as a student's tools (curl, a script) would see it.
-import { isIP, Socket } from "node:net";
+import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
-import { compose, corsHeaders, http, LAB_ORIGINS, stack } from "../support/stack.ts";
+import { corsHeaders, http, rawRequest } from "../support/http.ts";
+import { compose, LAB_ORIGINS, stack } from "../support/stack.ts";
 
 const info = stack();
 
 function headersSeenByApp(body: string): Record<string, string> {
   const raw = JSON.parse(body) as Record<string, string | string[]>;
   return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name.toLowerCase(), String(value)]));
-}
-
-/** Sends bytes on a raw socket and returns what came back (for requests no HTTP client will send). */
-function rawRequest(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    let answer = "";
-    socket.setTimeout(10_000, () => socket.destroy(new Error("no answer within 10 s")));
-    socket.on("data", (chunk) => {
-      answer += chunk.toString("latin1");
-    });
-    socket.on("end", () => resolve(answer));
-    socket.on("close", () => resolve(answer));
-    socket.on("error", reject);
-    socket.connect(port, "127.0.0.1", () => socket.write(text));
-  });
 }
 
 describe("routing by Host through the proxy", () => {
@@ -110,7 +95,10 @@ describe("no CORS policy by default", () => {
 
 describe("the app", () => {
   it("returns request headers as it received them, names in their original case", async () => {
-    const answer = await http(info.appPort, "/headers", { host: "localhost:3000", headers: { "X-Lab-Probe": "1" } });
+    const answer = await http(info.appPort, "/headers", {
+      host: "localhost:3000",
+      headers: { "X-Lab-Probe": "1" },
+    });
     expect(answer.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(answer.body)).toMatchObject({ host: "localhost:3000", "X-Lab-Probe": "1" });
   });

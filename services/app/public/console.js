@@ -28,7 +28,11 @@ form.addEventListener("submit", async (event) => {
     } catch {
       // not JSON: show it as it came
     }
-    show("allowed", `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it.`, body);
+    show(
+      "allowed",
+      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it.`,
+      body,
+    );
   } catch (error) {
     show(
       "blocked",

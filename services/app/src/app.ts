@@ -15,7 +15,8 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 // The page fetches other origins, so connect-src stays open; everything else is this origin only.
-const PAGE_CSP = "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Request headers as the app received them: original names, order kept, repeated names as arrays. */
 export function receivedHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
@@ -58,7 +59,10 @@ const notFoundOrNotAllowed: RequestHandler = (req, res) => {
     res.status(404).send(`Not found: ${req.path}. This lab app serves ${Object.keys(ROUTES).join(", ")}.\n`);
   } else if (req.method === "OPTIONS") {
     // With the CORS policy off, a preflight gets a plain answer with no Access-Control-* headers.
-    res.set("Allow", [...allowed, "OPTIONS"].join(", ")).status(204).end();
+    res
+      .set("Allow", [...allowed, "OPTIONS"].join(", "))
+      .status(204)
+      .end();
   } else {
     res
       .set("Allow", allowed.join(", "))
@@ -69,8 +73,10 @@ const notFoundOrNotAllowed: RequestHandler = (req, res) => {
 
 function errorBoundary(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error("request failed", { path: req.originalUrl, error: String(error?.stack ?? error) });
+    const status =
+      typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500)
+      log.error("request failed", { path: req.originalUrl, error: String(error?.stack ?? error) });
     if (res.headersSent) {
       res.destroy();
       return;

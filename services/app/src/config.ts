@@ -1,4 +1,4 @@
-import { type Env, readBoolean, readLabOrigins, readPort, readString } from "../../shared/src/env.ts";
+import { type Env, readBoolean, readLabOrigins, readListenAddress, readPort } from "../../shared/src/env.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
 export interface AppConfig {
@@ -13,7 +13,7 @@ export interface AppConfig {
 export function readAppConfig(env: Env): AppConfig {
   return {
     port: readPort(env, "APP_PORT", 3000),
-    host: readString(env, "APP_HOST", "0.0.0.0"),
+    host: readListenAddress(env, "APP_LISTEN_ADDRESS", "0.0.0.0"),
     labOrigins: readLabOrigins(env),
     cors: readCorsPolicy(env),
     logRequests: readBoolean(env, "LOG_REQUESTS", true),

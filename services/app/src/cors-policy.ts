@@ -3,7 +3,14 @@
 // is the first lesson of the lab; later steps turn the policy on, one header at a time.
 import cors from "cors";
 import type { RequestHandler } from "express";
-import { ConfigError, type Env, readBoolean, readInteger, readList, readOrigins } from "../../shared/src/env.ts";
+import {
+  ConfigError,
+  type Env,
+  readBoolean,
+  readInteger,
+  readList,
+  readOrigins,
+} from "../../shared/src/env.ts";
 
 export interface CorsPolicy {
   /** Origins allowed to read responses; empty means the policy is off. `*` allows any origin. */
@@ -37,7 +44,8 @@ function readTokens(env: Env, name: string, fallback: readonly string[], what: s
 
 export function readCorsPolicy(env: Env): CorsPolicy {
   const origins = readList(env, "CORS_ALLOW_ORIGINS");
-  const allowOrigins = origins.length === 1 && origins[0] === "*" ? "*" : readOrigins(env, "CORS_ALLOW_ORIGINS", []);
+  const allowOrigins =
+    origins.length === 1 && origins[0] === "*" ? "*" : readOrigins(env, "CORS_ALLOW_ORIGINS", []);
   const allowCredentials = readBoolean(env, "CORS_ALLOW_CREDENTIALS", CORS_DEFAULTS.allowCredentials);
   if (allowOrigins === "*" && allowCredentials) {
     // Browsers refuse `Access-Control-Allow-Origin: *` on credentialed requests (Fetch standard, CORS check).
@@ -48,11 +56,24 @@ export function readCorsPolicy(env: Env): CorsPolicy {
     : CORS_DEFAULTS.maxAgeSeconds;
   return {
     allowOrigins,
-    allowMethods: readTokens(env, "CORS_ALLOW_METHODS", CORS_DEFAULTS.allowMethods, "HTTP method names, comma-separated").map(
-      (method) => method.toUpperCase(),
+    allowMethods: readTokens(
+      env,
+      "CORS_ALLOW_METHODS",
+      CORS_DEFAULTS.allowMethods,
+      "HTTP method names, comma-separated",
+    ).map((method) => method.toUpperCase()),
+    allowHeaders: readTokens(
+      env,
+      "CORS_ALLOW_HEADERS",
+      CORS_DEFAULTS.allowHeaders,
+      "header names, comma-separated",
     ),
-    allowHeaders: readTokens(env, "CORS_ALLOW_HEADERS", CORS_DEFAULTS.allowHeaders, "header names, comma-separated"),
-    exposeHeaders: readTokens(env, "CORS_EXPOSE_HEADERS", CORS_DEFAULTS.exposeHeaders, "header names, comma-separated"),
+    exposeHeaders: readTokens(
+      env,
+      "CORS_EXPOSE_HEADERS",
+      CORS_DEFAULTS.exposeHeaders,
+      "header names, comma-separated",
+    ),
     allowCredentials,
     maxAgeSeconds: maxAge,
   };

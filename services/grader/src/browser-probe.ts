@@ -8,7 +8,11 @@ export type Outcome =
   | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string };
 
 // Chromium reports Local Network Access refusals as CorsIssues too; they are not CORS decisions.
-const NOT_CORS = new Set(["InsecureLocalNetwork", "InvalidLocalNetworkAccess", "LocalNetworkAccessPermissionDenied"]);
+const NOT_CORS = new Set([
+  "InsecureLocalNetwork",
+  "InvalidLocalNetworkAccess",
+  "LocalNetworkAccessPermissionDenied",
+]);
 
 export const CHROMIUM_FLAGS = [
   "--no-sandbox",
@@ -69,7 +73,9 @@ export class BrowserProbe {
       const tab = await context.newPage();
       const issues = await watchCorsIssues(context, tab);
       const failures = new Map<string, string>();
-      tab.on("requestfailed", (request) => failures.set(request.url(), request.failure()?.errorText ?? "failed"));
+      tab.on("requestfailed", (request) =>
+        failures.set(request.url(), request.failure()?.errorText ?? "failed"),
+      );
       try {
         await tab.goto(`${page}/`, { waitUntil: "load", timeout: this.#timeoutMs });
       } catch (error) {
@@ -97,18 +103,29 @@ export class BrowserProbe {
     try {
       await tab.selectOption("#target", target, { timeout: this.#timeoutMs });
       await tab.click("#send", { timeout: this.#timeoutMs });
-      const outcome = tab.locator(`#outcome[data-run="${run}"]:is([data-state="allowed"], [data-state="blocked"])`);
+      const outcome = tab.locator(
+        `#outcome[data-run="${run}"]:is([data-state="allowed"], [data-state="blocked"])`,
+      );
       await outcome.waitFor({ timeout: this.#timeoutMs });
       if ((await outcome.getAttribute("data-state")) === "allowed") {
         const text = (await outcome.textContent()) ?? "";
         return { result: "allowed", status: Number(/answered (\d{3})/.exec(text)?.[1] ?? 0) };
       }
     } catch (error) {
-      return { result: "blocked", cause: "other", reason: `the request console did not answer: ${firstLine(error)}` };
+      return {
+        result: "blocked",
+        cause: "other",
+        reason: `the request console did not answer: ${firstLine(error)}`,
+      };
     }
     const error = await issues.next(url, ISSUE_GRACE_MS);
-    if (error !== undefined && !NOT_CORS.has(error)) return { result: "blocked", cause: "cors", reason: error };
-    return { result: "blocked", cause: "other", reason: error ?? failures.get(url) ?? "blocked without a reason" };
+    if (error !== undefined && !NOT_CORS.has(error))
+      return { result: "blocked", cause: "cors", reason: error };
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: error ?? failures.get(url) ?? "blocked without a reason",
+    };
   }
 }
 

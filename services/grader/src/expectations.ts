@@ -45,13 +45,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readVerdict(source: string, where: string, value: unknown): Verdict {
   if (value === "allowed" || value === "blocked") return value;
-  throw new ExpectationsError(source, `${where} must be "allowed" or "blocked", not ${JSON.stringify(value)}`);
+  throw new ExpectationsError(
+    source,
+    `${where} must be "allowed" or "blocked", not ${JSON.stringify(value)}`,
+  );
 }
 
 function readPairOrigin(source: string, where: string, value: unknown): string {
   const origin = typeof value === "string" ? parseOrigin(value) : undefined;
   if (origin === undefined) {
-    throw new ExpectationsError(source, `${where} must be an origin such as "http://app.local:8080", not ${JSON.stringify(value)}`);
+    throw new ExpectationsError(
+      source,
+      `${where} must be an origin such as "http://app.local:8080", not ${JSON.stringify(value)}`,
+    );
   }
   return origin;
 }
@@ -80,8 +86,13 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   });
 
   return {
-    title: typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
-    sameOrigin: readVerdict(source, `default["same-origin"]`, defaults["same-origin"] ?? DEFAULT_EXPECTATIONS.sameOrigin),
+    title:
+      typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
+    sameOrigin: readVerdict(
+      source,
+      `default["same-origin"]`,
+      defaults["same-origin"] ?? DEFAULT_EXPECTATIONS.sameOrigin,
+    ),
     crossOrigin: readVerdict(
       source,
       `default["cross-origin"]`,
@@ -96,7 +107,10 @@ export async function loadExpectations(path: string): Promise<Expectations> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ExpectationsError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ExpectationsError(
+      path,
+      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
   }
   let data: unknown;
   try {

@@ -3,8 +3,8 @@ import { BrowserProbe } from "./browser-probe.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
 import { DEFAULT_EXPECTATIONS, type Expectations, loadExpectations } from "./expectations.ts";
 import { checkPairsAgainstOrigins, runMatrix, summarize } from "./matrix.ts";
-import { renderSummary, renderTable, writeReport } from "./report.ts";
 import { unreachableOrigins } from "./reachability.ts";
+import { renderSummary, renderTable, writeReport } from "./report.ts";
 
 const EXIT = { pass: 0, mismatch: 1, usage: 2, unreachable: 3, browser: 4 } as const;
 
@@ -42,7 +42,10 @@ let probe: BrowserProbe;
 try {
   probe = await BrowserProbe.launch({ executablePath: config.chromiumPath, timeoutMs: config.timeoutMs });
 } catch (error) {
-  fail(EXIT.browser, `Chromium did not start from ${config.chromiumPath}: ${(error as Error).message.split("\n")[0]}`);
+  fail(
+    EXIT.browser,
+    `Chromium did not start from ${config.chromiumPath}: ${(error as Error).message.split("\n")[0]}`,
+  );
 }
 
 let results: Awaited<ReturnType<typeof runMatrix>>;
@@ -66,7 +69,10 @@ const path = await writeReport(config.reportDir, {
   summary,
   pairs: results,
 }).catch((error: NodeJS.ErrnoException) =>
-  fail(EXIT.usage, `cannot write the report to ${config.reportDir} (${error.code ?? error.message}); is it writable?`),
+  fail(
+    EXIT.usage,
+    `cannot write the report to ${config.reportDir} (${error.code ?? error.message}); is it writable?`,
+  ),
 );
 process.stdout.write(`Report written to ${path}\n`);
 process.exit(summary.failed === 0 ? EXIT.pass : EXIT.mismatch);

@@ -1,5 +1,10 @@
 import type { BrowserProbe, Outcome } from "./browser-probe.ts";
-import { type Expectations, expectationFor, ExpectationsError, type PairExpectation } from "./expectations.ts";
+import {
+  type Expectations,
+  ExpectationsError,
+  expectationFor,
+  type PairExpectation,
+} from "./expectations.ts";
 
 export interface PairResult {
   readonly page: string;
@@ -26,13 +31,20 @@ export function judge(expected: PairExpectation, got: Outcome): boolean {
 }
 
 /** Every listed pair must name lab origins, or it would silently never be checked. */
-export function checkPairsAgainstOrigins(source: string, expectations: Expectations, origins: readonly string[]): void {
+export function checkPairsAgainstOrigins(
+  source: string,
+  expectations: Expectations,
+  origins: readonly string[],
+): void {
   const known = new Set(origins);
   for (const key of expectations.pairs.keys()) {
     const [page, target] = key.split(" -> ") as [string, string];
     const stranger = [page, target].find((origin) => !known.has(origin));
     if (stranger !== undefined) {
-      throw new ExpectationsError(source, `the pair ${key} names ${stranger}, which is not a lab origin (${origins.join(", ")})`);
+      throw new ExpectationsError(
+        source,
+        `the pair ${key} names ${stranger}, which is not a lab origin (${origins.join(", ")})`,
+      );
     }
   }
 }

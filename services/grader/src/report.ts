@@ -18,10 +18,16 @@ export interface Report {
 export const REPORT_FILE = "origin-matrix.json";
 
 const describeExpected = (expected: PairExpectation) =>
-  expected.expect === "blocked" ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})` : "allowed";
+  expected.expect === "blocked"
+    ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
+    : "allowed";
 
 const describeGot = (got: Outcome) =>
-  got.result === "allowed" ? `allowed (${got.status})` : got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
+  got.result === "allowed"
+    ? `allowed (${got.status})`
+    : got.cause === "cors"
+      ? "blocked (CORS)"
+      : "blocked (not CORS)";
 
 const reasonOf = (got: Outcome) => (got.result === "blocked" ? got.reason : "");
 
@@ -36,7 +42,9 @@ export function renderTable(results: readonly PairResult[]): string {
     reasonOf(r.got),
     r.pass ? "ok" : "MISMATCH",
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
@@ -47,7 +55,9 @@ export function renderTable(results: readonly PairResult[]): string {
 
 export function renderSummary(summary: Summary): string {
   const verdict =
-    summary.failed === 0 ? "every pair as expected" : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
+    summary.failed === 0
+      ? "every pair as expected"
+      : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
   return (
     `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
     `${summary.blockedOther} blocked for another reason; ${verdict}.`

@@ -1,4 +1,11 @@
-import { ConfigError, type Env, readInteger, readPort, readString } from "../../shared/src/env.ts";
+import {
+  ConfigError,
+  type Env,
+  readInteger,
+  readListenAddress,
+  readPort,
+  readString,
+} from "../../shared/src/env.ts";
 
 export interface ProxyConfig {
   readonly port: number;
@@ -12,10 +19,15 @@ export interface ProxyConfig {
 export const DEFAULT_ROUTES = "app.local=http://app:3000,api.local=http://app:3000";
 
 // RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 function badRoute(entry: string, why: string): ConfigError {
-  return new ConfigError("PROXY_ROUTES", entry, `host=http://upstream:port entries separated by commas (${why})`);
+  return new ConfigError(
+    "PROXY_ROUTES",
+    entry,
+    `host=http://upstream:port entries separated by commas (${why})`,
+  );
 }
 
 /** Parses `host=url,host=url`; any malformed entry stops start-up with that entry named. */
@@ -48,7 +60,7 @@ export function parseRoutes(value: string): Map<string, URL> {
 export function readProxyConfig(env: Env): ProxyConfig {
   return {
     port: readPort(env, "PROXY_PORT", 8080),
-    host: readString(env, "PROXY_HOST", "0.0.0.0"),
+    host: readListenAddress(env, "PROXY_LISTEN_ADDRESS", "0.0.0.0"),
     routes: parseRoutes(readString(env, "PROXY_ROUTES", DEFAULT_ROUTES)),
     upstreamTimeoutMs: readInteger(env, "PROXY_UPSTREAM_TIMEOUT_MS", 10_000, 100, 600_000),
   };

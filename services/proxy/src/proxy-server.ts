@@ -12,14 +12,28 @@ class UpstreamTimeoutError extends Error {
 }
 
 // This proxy is the edge: forwarding headers a client sent itself would let it pose as anyone.
-const CLIENT_FORWARDING_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"];
+const CLIENT_FORWARDING_HEADERS = [
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+];
 
-function sendText(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}) {
+function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: http.OutgoingHttpHeaders = {},
+) {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers });
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers,
+  });
   res.end(`${text}\n`);
 }
 
@@ -34,6 +48,12 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
     proxyReq.setTimeout(config.upstreamTimeoutMs, () =>
       proxyReq.destroy(new UpstreamTimeoutError(config.upstreamTimeoutMs)),
     );
+  });
+  // An upstream that dies half-way through its answer must not leave the client waiting for the rest.
+  proxy.on("proxyRes", (proxyRes, _req, res) => {
+    proxyRes.on("close", () => {
+      if (!proxyRes.complete) res.destroy();
+    });
   });
   // Without a listener an error emitted here would crash the process; every error is answered below.
   proxy.on("error", (error) => log.error("proxy error", { error: error.message }));

@@ -1,5 +1,6 @@
 // Configuration is parsed once at start-up from the environment; every bad value is reported with
 // the variable that carries it, so a user knows which line of `.env` to fix.
+import { isIP } from "node:net";
 import { config as loadDotenv } from "dotenv";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -43,6 +44,14 @@ export function readPort(env: Env, name: string, fallback: number): number {
   return readInteger(env, name, fallback, 1, 65535);
 }
 
+/** The address a server listens on: an IP literal (`0.0.0.0` for every interface), never a name. */
+export function readListenAddress(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (isIP(value) === 0) throw new ConfigError(name, value, "an IP address such as 0.0.0.0 or 127.0.0.1");
+  return value;
+}
+
 export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   const value = raw(env, name);
   if (value === undefined) return fallback;
@@ -84,7 +93,11 @@ export function readOrigins(env: Env, name: string, fallback: readonly string[])
   return entries.map((entry) => {
     const origin = parseOrigin(entry);
     if (origin === undefined) {
-      throw new ConfigError(name, entry, "an origin such as http://app.local:8080 (scheme, host, port; no path)");
+      throw new ConfigError(
+        name,
+        entry,
+        "an origin such as http://app.local:8080 (scheme, host, port; no path)",
+      );
     }
     return origin;
   });

@@ -9,7 +9,10 @@ export interface Logger {
 function format(fields: LogFields = {}): string {
   return Object.entries(fields)
     .filter(([, value]) => value !== undefined && value !== "")
-    .map(([key, value]) => `${key}=${typeof value === "string" && /[\s"]/.test(value) ? JSON.stringify(value) : value}`)
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === "string" && /[\s"]/.test(value) ? JSON.stringify(value) : value}`,
+    )
     .join(" ");
 }
 

@@ -1,0 +1,97 @@
+import { createServer } from "node:http";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../../services/app/src/app.ts";
+import { readAppConfig } from "../../../services/app/src/config.ts";
+import { corsHeaders, http, listen } from "../../support/http.ts";
+import { recordingLogger } from "../../support/quiet-logger.ts";
+
+function startApp(env: Record<string, string> = {}) {
+  const log = recordingLogger();
+  return { log, started: listen(createServer(createApp(readAppConfig(env), log))) };
+}
+
+describe("the app", () => {
+  it("returns the headers it received as JSON, original names and repeats kept", async () => {
+    await using app = await startApp().started;
+    const answer = await http(app.port, "/headers", { host: "localhost:3000", headers: { "X-Lab": "one" } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers["cache-control"]).toBe("no-store");
+    expect(JSON.parse(answer.body)).toMatchObject({ host: "localhost:3000", "X-Lab": "one" });
+  });
+
+  it("shows on its page the origin it was served from, and offers the lab origins as targets", async () => {
+    await using app = await startApp().started;
+    const page = await http(app.port, "/", { host: "127.0.0.1:3000" });
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(page.body).toContain('<code id="served-from">http://127.0.0.1:3000</code>');
+    for (const origin of ["http://localhost:3000", "http://app.local:8080", "http://api.local:8080"]) {
+      expect(page.body).toContain(`<option value="${origin}">`);
+    }
+    expect(page.body).toContain("http://127.0.0.1:3000 (this page&#39;s origin)");
+  });
+
+  it("escapes a hostile Host header on its page", async () => {
+    await using app = await startApp().started;
+    const page = await http(app.port, "/", { host: `"><script>alert(1)</script>` });
+    expect(page.body).not.toContain("<script>alert(1)");
+    expect(page.body).toContain("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  it("serves the request console's script", async () => {
+    await using app = await startApp().started;
+    const script = await http(app.port, "/console.js");
+    expect(script.status).toBe(200);
+    expect(script.headers["content-type"]).toMatch(/javascript/);
+  });
+
+  it("answers 404 for an unknown path and 405 for a method a path does not take", async () => {
+    await using app = await startApp().started;
+    const missing = await http(app.port, "/nope");
+    expect(missing.status).toBe(404);
+    expect(missing.body).toBe("Not found: /nope. This lab app serves /, /headers, /healthz.\n");
+    const wrong = await http(app.port, "/headers", { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe("GET, HEAD");
+  });
+
+  it("logs one line per request with method, host, origin, path and status", async () => {
+    const { log, started } = startApp();
+    await using app = await started;
+    await http(app.port, "/headers", {
+      host: "app.local:8080",
+      headers: { origin: "http://api.local:8080" },
+    });
+    expect(log.lines).toContainEqual({
+      level: "info",
+      message: "GET",
+      fields: expect.objectContaining({
+        host: "app.local:8080",
+        origin: "http://api.local:8080",
+        path: "/headers",
+        status: 200,
+      }),
+    });
+  });
+
+  it("sends no CORS header, even on a preflight, while the policy is off", async () => {
+    await using app = await startApp().started;
+    const simple = await http(app.port, "/headers", { headers: { origin: "http://app.local:8080" } });
+    const preflight = await http(app.port, "/headers", {
+      method: "OPTIONS",
+      headers: { origin: "http://app.local:8080", "access-control-request-method": "PUT" },
+    });
+    expect(corsHeaders(simple.headers)).toEqual([]);
+    expect(preflight.status).toBe(204);
+    expect(corsHeaders(preflight.headers)).toEqual([]);
+  });
+
+  it("once a policy is set, allows exactly the listed origin, with Vary: Origin", async () => {
+    await using app = await startApp({ CORS_ALLOW_ORIGINS: "http://app.local:8080" }).started;
+    const listed = await http(app.port, "/headers", { headers: { origin: "http://app.local:8080" } });
+    expect(listed.headers["access-control-allow-origin"]).toBe("http://app.local:8080");
+    expect(listed.headers.vary).toMatch(/Origin/);
+    const other = await http(app.port, "/headers", { headers: { origin: "http://api.local:8080" } });
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});

@@ -1,0 +1,50 @@
+// The grader's command line, run as a real process: the paths that end before a browser is needed.
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { run } from "../../support/stack.ts";
+
+const GRADER = "services/grader/src/main.ts";
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("the grader's command line", () => {
+  it("prints its usage for --help", async () => {
+    const result = await run(process.execPath, [GRADER, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: grader [--expect FILE] [--report-dir DIR]");
+  });
+
+  it("rejects an unknown option with exit code 2 and the usage", async () => {
+    const result = await run(process.execPath, [GRADER, "--stpe", "3"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--stpe'");
+    expect(result.stderr).toContain("Usage: grader");
+  });
+
+  it("names a bad variable with exit code 2", async () => {
+    const result = await run(process.execPath, [GRADER], { ...process.env, LAB_ORIGINS: "localhost:3000" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'grader: LAB_ORIGINS="localhost:3000" is not valid: expected an origin such as http://app.local:8080 (scheme, host, port; no path)\n',
+    );
+  });
+
+  it("exits 3, saying how to start the lab, when the lab is not reachable", async () => {
+    const port = await closedPort();
+    const result = await run(process.execPath, [GRADER], {
+      ...process.env,
+      LAB_ORIGINS: `http://127.0.0.1:${port}`,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      `the lab is not reachable: http://127.0.0.1:${port} did not answer (ECONNREFUSED)`,
+    );
+    expect(result.stderr).toContain("docker compose up -d --wait");
+  });
+});

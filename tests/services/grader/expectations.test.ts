@@ -1,0 +1,107 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_EXPECTATIONS,
+  expectationFor,
+  loadExpectations,
+  parseExpectations,
+} from "../../../services/grader/src/expectations.ts";
+import { checkPairsAgainstOrigins, judge } from "../../../services/grader/src/matrix.ts";
+
+const APP = "http://app.local:8080";
+const API = "http://api.local:8080";
+
+describe("expectations", () => {
+  it("default: same-origin allowed, cross-origin blocked", () => {
+    expect(expectationFor(DEFAULT_EXPECTATIONS, APP, APP)).toEqual({ expect: "allowed" });
+    expect(expectationFor(DEFAULT_EXPECTATIONS, APP, API)).toEqual({ expect: "blocked" });
+  });
+
+  it("lets a step list pairs that differ from its defaults", () => {
+    const step = parseExpectations("step.json", {
+      title: "One origin allowed",
+      pairs: [
+        { page: APP, target: API, expect: "allowed" },
+        { page: API, target: APP, expect: "blocked", reason: "MissingAllowOriginHeader" },
+      ],
+    });
+    expect(step.title).toBe("One origin allowed");
+    expect(expectationFor(step, APP, API)).toEqual({ expect: "allowed" });
+    expect(expectationFor(step, API, APP)).toEqual({ expect: "blocked", reason: "MissingAllowOriginHeader" });
+    expect(expectationFor(step, "http://localhost:3000", API)).toEqual({ expect: "blocked" });
+  });
+
+  it.each([
+    [[], "the file must hold a JSON object"],
+    [{ default: "open" }, '"default" must be an object'],
+    [
+      { default: { "cross-origin": "maybe" } },
+      'default["cross-origin"] must be "allowed" or "blocked", not "maybe"',
+    ],
+    [{ pairs: {} }, '"pairs" must be an array'],
+    [{ pairs: [{ page: "app.local", target: API, expect: "allowed" }] }, "pairs[0].page must be an origin"],
+    [
+      { pairs: [{ page: APP, target: API, expect: "allowed", reason: "X" }] },
+      'pairs[0].reason must be a string, and only on a "blocked" pair',
+    ],
+    [
+      {
+        pairs: [
+          { page: APP, target: API, expect: "allowed" },
+          { page: APP, target: API, expect: "blocked" },
+        ],
+      },
+      `pairs[1] repeats the pair ${APP} -> ${API}`,
+    ],
+  ])("rejects %j with a message naming the file and the place", (data, message) => {
+    expect(() => parseExpectations("step.json", data)).toThrow(`step.json: ${message}`);
+  });
+
+  it("reports a missing file and broken JSON by name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cors-lab-expect-"));
+    try {
+      await expect(loadExpectations(join(dir, "none.json"))).rejects.toThrow("cannot read the file (ENOENT)");
+      await writeFile(join(dir, "broken.json"), "{ nope");
+      await expect(loadExpectations(join(dir, "broken.json"))).rejects.toThrow("broken.json: not valid JSON");
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it("refuses a pair that names an origin the lab does not have", () => {
+    const step = parseExpectations("step.json", {
+      pairs: [{ page: "http://x.test", target: API, expect: "allowed" }],
+    });
+    expect(() => checkPairsAgainstOrigins("step.json", step, [APP, API])).toThrow(
+      "http://x.test, which is not a lab origin",
+    );
+  });
+});
+
+describe("judging a pair", () => {
+  it("counts only a CORS block as a block", () => {
+    expect(
+      judge({ expect: "blocked" }, { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" }),
+    ).toBe(true);
+    expect(
+      judge(
+        { expect: "blocked" },
+        { result: "blocked", cause: "other", reason: "net::ERR_NAME_NOT_RESOLVED" },
+      ),
+    ).toBe(false);
+    expect(judge({ expect: "blocked" }, { result: "allowed", status: 200 })).toBe(false);
+  });
+
+  it("checks the reason when the expectation names one", () => {
+    const got = { result: "blocked", cause: "cors", reason: "AllowOriginMismatch" } as const;
+    expect(judge({ expect: "blocked", reason: "AllowOriginMismatch" }, got)).toBe(true);
+    expect(judge({ expect: "blocked", reason: "MissingAllowOriginHeader" }, got)).toBe(false);
+  });
+
+  it("wants an allowed pair allowed", () => {
+    expect(judge({ expect: "allowed" }, { result: "allowed", status: 200 })).toBe(true);
+    expect(judge({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "X" })).toBe(false);
+  });
+});

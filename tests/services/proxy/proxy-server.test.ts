@@ -1,0 +1,104 @@
+// The proxy in-process, in front of real upstream servers on loopback that misbehave on purpose.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { parseRoutes } from "../../../services/proxy/src/config.ts";
+import { createProxy } from "../../../services/proxy/src/proxy-server.ts";
+import { http, listen } from "../../support/http.ts";
+import { recordingLogger } from "../../support/quiet-logger.ts";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+async function startPair(upstream: Handler, upstreamTimeoutMs = 10_000) {
+  const app = await listen(createServer(upstream));
+  const log = recordingLogger();
+  const proxy = await listen(
+    createProxy(
+      {
+        port: 0,
+        host: "127.0.0.1",
+        routes: parseRoutes(`app.local=http://127.0.0.1:${app.port},gone.local=http://127.0.0.1:1`),
+        upstreamTimeoutMs,
+      },
+      log,
+    ),
+  );
+  return {
+    log,
+    port: proxy.port,
+    async [Symbol.asyncDispose]() {
+      await proxy[Symbol.asyncDispose]();
+      await app[Symbol.asyncDispose]();
+    },
+  };
+}
+
+const echo: Handler = (req, res) => {
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(req.headers));
+};
+
+describe("the proxy", () => {
+  it("passes the request on with X-Forwarded-* set by itself", async () => {
+    await using pair = await startPair(echo);
+    const answer = await http(pair.port, "/headers", {
+      host: "App.Local:8080",
+      headers: { "x-forwarded-proto": "https", "x-forwarded-port": "443" },
+    });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      host: "App.Local:8080",
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-host": "App.Local:8080",
+      "x-forwarded-proto": "http",
+      "x-forwarded-port": "8080",
+    });
+  });
+
+  it("answers 502 at once when the upstream refuses the connection", async () => {
+    await using pair = await startPair(echo);
+    const started = performance.now();
+    const answer = await http(pair.port, "/headers", { host: "gone.local" });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toBe(
+      "Bad gateway: the app behind gone.local cannot be reached (ECONNREFUSED). Is it running? See: docker compose ps\n",
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(
+      pair.log.lines.some((line) => line.level === "error" && line.fields?.error === "ECONNREFUSED"),
+    ).toBe(true);
+  });
+
+  it("answers 504 when the upstream takes longer than the configured timeout, and keeps serving", async () => {
+    await using pair = await startPair((req, res) => {
+      if (req.url === "/slow") setTimeout(() => res.end("too late"), 2000);
+      else echo(req, res);
+    }, 200);
+    const slow = await http(pair.port, "/slow", { host: "app.local" });
+    expect(slow.status).toBe(504);
+    expect(slow.body).toBe("Gateway timeout: the app behind app.local sent no answer within 200 ms.\n");
+    expect((await http(pair.port, "/fast", { host: "app.local" })).status).toBe(200);
+  });
+
+  it("survives an upstream that dies half-way through its answer", async () => {
+    await using pair = await startPair((req, res) => {
+      if (req.url === "/broken") {
+        res.writeHead(200, { "content-length": "100" });
+        res.write("partial");
+        setTimeout(() => res.socket?.destroy(), 50);
+      } else echo(req, res);
+    });
+    const started = performance.now();
+    await expect(http(pair.port, "/broken", { host: "app.local" })).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect((await http(pair.port, "/after", { host: "app.local" })).status).toBe(200);
+  });
+
+  it("answers its own /healthz on a loopback name, and 421 for other unknown hosts", async () => {
+    await using pair = await startPair(echo);
+    expect((await http(pair.port, "/healthz", { host: "localhost:8080" })).status).toBe(200);
+    const unknown = await http(pair.port, "/healthz", { host: "elsewhere.test" });
+    expect(unknown.status).toBe(421);
+    expect(unknown.body).toBe(
+      'This proxy does not serve "elsewhere.test". It serves app.local, gone.local.\n',
+    );
+  });
+});

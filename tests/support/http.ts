@@ -1,0 +1,68 @@
+// Real HTTP from the tests: undici and raw sockets on loopback, and servers on ephemeral ports.
+import type { Server } from "node:http";
+import { Socket } from "node:net";
+import { request } from "undici";
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/**
+ * One HTTP request to 127.0.0.1:port with a Host header of our choosing (global fetch would
+ * silently replace it), so a test can pick the proxy's virtual host.
+ */
+export async function http(
+  port: number,
+  path: string,
+  options: { host?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
+  const { statusCode, headers, body } = await request(`http://127.0.0.1:${port}${path}`, {
+    method: (options.method ?? "GET") as "GET",
+    headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  return { status: statusCode, headers, body: await body.text() };
+}
+
+export function corsHeaders(headers: HttpAnswer["headers"]): string[] {
+  return Object.keys(headers).filter((name) => name.toLowerCase().startsWith("access-control-"));
+}
+
+/** Sends bytes on a raw socket and returns all that came back (for requests no HTTP client will send). */
+export function rawRequest(port: number, text: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let answer = "";
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+    socket.connect(port, "127.0.0.1", () => socket.write(text));
+  });
+}
+
+export interface Listening extends AsyncDisposable {
+  readonly port: number;
+}
+
+/** Starts `server` on an ephemeral loopback port; `await using` closes it, open connections too. */
+export async function listen(server: Server): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the server has no TCP address");
+  return {
+    port: address.port,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
