@@ -69,6 +69,18 @@ describe("the origin matrix with no CORS policy", () => {
 });
 
 describe("the grader's verdict", () => {
+  it("passes step 3 of the guide, with its own expectation file", async () => {
+    const graded = await grade(["--expect", "lab/03-cross-origin-request/expected.json"]);
+    expect(graded.code, graded.stderr + graded.stdout).toBe(0);
+    expect(graded.stdout).toContain("Step 3: with no CORS policy, no origin may read another's responses");
+    expect((await readReport()).summary).toMatchObject({
+      pairs: 16,
+      passed: 16,
+      allowed: 4,
+      blockedCors: 12,
+    });
+  });
+
   it("fails, naming every mismatched pair, when the expectations say cross-origin reads are allowed", async () => {
     await writeFile(
       join(info.reportsDir, "all-allowed.json"),

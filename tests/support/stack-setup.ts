@@ -21,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(reportsDir, 0o777); // the grader writes as the image's unprivileged user
   const env: Record<string, string> = {
     BIND_ADDRESS: "127.0.0.1",
+    APP_PORT: "3000",
     APP_HOST_PORT: "0", // ephemeral host ports: a lab already running on 3000/8080 is left alone
     PROXY_HOST_PORT: "0",
     PROXY_PORT: "8080",

@@ -1,0 +1,46 @@
+// The guide's manifest must match the folders, and every step's expectations must load.
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadExpectations } from "../../services/grader/src/expectations.ts";
+import { checkPairsAgainstOrigins } from "../../services/grader/src/matrix.ts";
+import { DEFAULT_LAB_ORIGINS } from "../../services/shared/src/env.ts";
+import { ROOT } from "../support/stack.ts";
+
+interface Step {
+  number: number;
+  folder: string;
+  title: string;
+  check: string;
+  expectations?: string;
+}
+
+const LAB = join(ROOT, "lab");
+const { steps } = JSON.parse(await readFile(join(LAB, "manifest.json"), "utf8")) as { steps: Step[] };
+
+describe("the lab manifest", () => {
+  it("numbers its steps 1, 2, 3, … in order", () => {
+    expect(steps.map((step) => step.number)).toEqual(steps.map((_, index) => index + 1));
+  });
+
+  it.each(steps)(
+    "step $number has its folder, a text titled like the manifest, and a one-sentence check",
+    async (step) => {
+      const text = await readFile(join(LAB, step.folder, "README.md"), "utf8");
+      expect(text.split("\n")[0]).toBe(
+        `# Step ${step.number} — ${step.title.replace("/headers", "`/headers`")}`,
+      );
+      expect(step.check).toMatch(/^[A-Z][^.]*\.$/);
+    },
+  );
+
+  it.each(steps.filter((step) => step.expectations !== undefined))(
+    "step $number's expectations load and name only lab origins",
+    async (step) => {
+      const path = join(LAB, step.folder, step.expectations as string);
+      await access(path);
+      const expectations = await loadExpectations(path);
+      expect(() => checkPairsAgainstOrigins(path, expectations, DEFAULT_LAB_ORIGINS)).not.toThrow();
+    },
+  );
+});
