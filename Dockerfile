@@ -15,7 +15,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     CHROMIUM_PATH=/usr/bin/chromium \
-    REPORT_DIR=/reports
+    REPORT_DIR=/reports \
+    HOME=/tmp
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
@@ -23,7 +24,8 @@ COPY services/shared ./services/shared
 COPY services/grader ./services/grader
 COPY lab ./lab
 RUN mkdir -p /reports && chown node:node /reports
-USER node
+# No USER here: the grader starts as root only to become the owner of the mounted /reports folder
+# (see services/grader/src/report-owner.ts), so reports belong to the user whatever their user id.
 # Arguments after the service name (`run --rm grader --expect FILE`) go to the grader itself.
 ENTRYPOINT ["node", "services/grader/src/main.ts"]
 

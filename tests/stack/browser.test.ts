@@ -1,6 +1,6 @@
 // The stack in a real browser: the grader container drives Chromium through every ordered pair of
 // the four origins, exactly as `docker compose --profile grade run --rm grader` does for a student.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CommandResult, compose, LAB_ORIGINS, stack } from "../support/stack.ts";
@@ -47,6 +47,12 @@ describe("the origin matrix with no CORS policy", () => {
   it("exits 0 and says so in its summary", () => {
     expect(graded.code, graded.stderr + graded.stdout).toBe(0);
     expect(graded.stdout).toContain("16 pairs: 4 allowed, 12 blocked by CORS, 0 blocked for another reason");
+  });
+
+  it("writes its report as the owner of the reports folder", async () => {
+    const folder = await stat(info.reportsDir);
+    const report = await stat(join(info.reportsDir, "origin-matrix.json"));
+    expect({ uid: report.uid, gid: report.gid }).toEqual({ uid: folder.uid, gid: folder.gid });
   });
 
   it.each(PAIRS.filter(([page, target]) => page === target))(

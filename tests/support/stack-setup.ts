@@ -1,6 +1,6 @@
 // Vitest global setup for the stack tests: builds and starts the real docker-compose.yml once with
 // Testcontainers, hands its coordinates to the tests, and always tears it down.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -11,6 +11,8 @@ import { ROOT } from "./stack.ts";
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
 const { DockerComposeEnvironment } = await import("testcontainers");
 
+const REPORTS_OWNER = 4242;
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const scratch = await mkdtemp(join(tmpdir(), "cors-lab-test-"));
   const reportsDir = join(scratch, "reports");
@@ -18,7 +20,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // An empty env file, so a developer's own .env (say, with a CORS policy turned on) cannot leak in.
   await writeFile(envFile, "");
   await mkdir(reportsDir);
-  await chmod(reportsDir, 0o777); // the grader writes as the image's unprivileged user
+  // The grader writes as the owner of this folder. Run as root (as in CI), give it an owner that is
+  // neither root nor the image's own user, so the tests see the grader really take on the owner's id.
+  if (process.getuid?.() === 0) await chown(reportsDir, REPORTS_OWNER, REPORTS_OWNER);
+  await chmod(reportsDir, 0o755);
   const env: Record<string, string> = {
     BIND_ADDRESS: "127.0.0.1",
     APP_PORT: "3000",

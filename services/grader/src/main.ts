@@ -5,6 +5,7 @@ import { DEFAULT_EXPECTATIONS, type Expectations, loadExpectations } from "./exp
 import { checkPairsAgainstOrigins, runMatrix, summarize } from "./matrix.ts";
 import { unreachableOrigins } from "./reachability.ts";
 import { renderSummary, renderTable, writeReport } from "./report.ts";
+import { becomeOwnerOf } from "./report-owner.ts";
 
 const EXIT = { pass: 0, mismatch: 1, usage: 2, unreachable: 3, browser: 4 } as const;
 
@@ -27,6 +28,8 @@ try {
   const message = (error as Error).message;
   fail(EXIT.usage, error instanceof UsageError ? `${message}\n\n${USAGE}` : message);
 }
+
+becomeOwnerOf(config.reportDir);
 
 const down = await unreachableOrigins(config.origins, config.timeoutMs);
 if (down.length > 0) {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Outcome } from "./browser-probe.ts";
 import type { PairExpectation } from "./expectations.ts";
@@ -67,6 +67,10 @@ export function renderSummary(summary: Summary): string {
 export async function writeReport(directory: string, report: Report): Promise<string> {
   await mkdir(directory, { recursive: true });
   const path = join(directory, REPORT_FILE);
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  // Written aside and renamed into place: a reader never sees half a report, and a stale report
+  // left by another user is replaced rather than refused.
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, `${JSON.stringify(report, null, 2)}\n`);
+  await rename(partial, path);
   return path;
 }
