@@ -40,6 +40,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     CORS_ALLOW_CREDENTIALS: "",
     CORS_MAX_AGE: "",
     GRADER_EXPECT: "",
+    // Short enough for the slow-client and hung-app tests to finish quickly.
+    HTTP_HEADERS_TIMEOUT_MS: "2000",
+    HTTP_REQUEST_TIMEOUT_MS: "30000",
+    PROXY_UPSTREAM_TIMEOUT_MS: "3000",
+    PROXY_MAX_BODY_BYTES: "1048576",
   };
   const projectName = `cors-lab-test-${process.pid}`;
   const environment = await new DockerComposeEnvironment(ROOT, "docker-compose.yml")

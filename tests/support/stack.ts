@@ -66,3 +66,38 @@ export function run(
     );
   });
 }
+
+/** The container id of a service of the test's project. */
+export async function containerId(info: StackInfo, service: string): Promise<string> {
+  const result = await compose(info, ["ps", "-a", "-q", service]);
+  const id = result.stdout.trim();
+  if (result.code !== 0 || id === "") throw new Error(`Cannot find the container of service "${service}"`);
+  return id;
+}
+
+/** The parts of `docker inspect` the tests read. */
+export interface ContainerState {
+  readonly RestartCount: number;
+  readonly Config: { readonly User: string };
+  readonly HostConfig: {
+    readonly ReadonlyRootfs: boolean;
+    readonly CapDrop: readonly string[] | null;
+    readonly CapAdd: readonly string[] | null;
+    readonly SecurityOpt: readonly string[] | null;
+  };
+}
+
+export async function inspect(info: StackInfo, service: string): Promise<ContainerState> {
+  const result = await run("docker", ["inspect", await containerId(info, service)]);
+  const [state] = JSON.parse(result.stdout) as ContainerState[];
+  if (state === undefined) throw new Error(`Cannot inspect the container of service "${service}"`);
+  return state;
+}
+
+/** Established TCP connections inside a service's network namespace, from /proc/net/tcp{,6}. */
+export async function establishedConnections(info: StackInfo, service: string): Promise<number> {
+  const result = await compose(info, ["exec", "-T", service, "cat", "/proc/net/tcp", "/proc/net/tcp6"]);
+  if (result.code !== 0) throw new Error(`Cannot read the sockets of "${service}": ${result.stderr}`);
+  // Each line: sl local_address rem_address st …; st 01 is ESTABLISHED.
+  return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
+}

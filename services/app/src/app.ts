@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import { malformed } from "../../shared/src/http-server.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
@@ -52,10 +53,22 @@ function requestLog(log: Logger): RequestHandler {
   };
 }
 
+const rejectMalformed: RequestHandler = (req, res, next) => {
+  const problem = malformed(req);
+  if (problem === undefined) return next();
+  res.status(problem.status).set("Connection", "close").type("text/plain").send(`${problem.message}\n`);
+};
+
 const notFoundOrNotAllowed: RequestHandler = (req, res) => {
   const allowed = ROUTES[req.path];
   res.type("text/plain");
-  if (allowed === undefined) {
+  // An unread body has no use here: close afterwards rather than read it all to reuse the connection.
+  if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+    res.set("Connection", "close");
+  }
+  if (req.method === "OPTIONS" && req.url === "*") {
+    res.set("Allow", "GET, HEAD, OPTIONS").status(204).end(); // RFC 9110 §9.3.7: the server as a whole
+  } else if (allowed === undefined) {
     res.status(404).send(`Not found: ${req.path}. This lab app serves ${Object.keys(ROUTES).join(", ")}.\n`);
   } else if (req.method === "OPTIONS") {
     // With the CORS policy off, a preflight gets a plain answer with no Access-Control-* headers.
@@ -97,6 +110,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false); // every /headers answer must come from the server, never a 304 from a cache
   if (config.logRequests) app.use(requestLog(log));
+  app.use(rejectMalformed);
   app.use((_req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");
     next();

@@ -1,4 +1,5 @@
 import { type Env, readBoolean, readLabOrigins, readListenAddress, readPort } from "../../shared/src/env.ts";
+import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
 export interface AppConfig {
@@ -8,6 +9,7 @@ export interface AppConfig {
   readonly labOrigins: readonly string[];
   readonly cors: CorsPolicy;
   readonly logRequests: boolean;
+  readonly http: HttpLimits;
 }
 
 export function readAppConfig(env: Env): AppConfig {
@@ -17,5 +19,6 @@ export function readAppConfig(env: Env): AppConfig {
     labOrigins: readLabOrigins(env),
     cors: readCorsPolicy(env),
     logRequests: readBoolean(env, "LOG_REQUESTS", true),
+    http: readHttpLimits(env),
   };
 }

@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createHttpServer } from "../../shared/src/http-server.ts";
 import { runService } from "../../shared/src/service.ts";
 import { createApp } from "./app.ts";
 import { readAppConfig } from "./config.ts";
@@ -7,7 +7,7 @@ import { isCorsEnabled } from "./cors-policy.ts";
 runService({
   name: "app",
   readConfig: readAppConfig,
-  createServer: (config, log) => createServer(createApp(config, log)),
+  createServer: (config, log) => createHttpServer(config.http, createApp(config, log)),
   describe: ({ cors }) => ({
     cors: isCorsEnabled(cors) ? `allow ${[cors.allowOrigins].flat().join(",")}` : "off",
   }),

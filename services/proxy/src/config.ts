@@ -6,6 +6,7 @@ import {
   readPort,
   readString,
 } from "../../shared/src/env.ts";
+import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 
 export interface ProxyConfig {
   readonly port: number;
@@ -14,6 +15,9 @@ export interface ProxyConfig {
   readonly routes: ReadonlyMap<string, URL>;
   /** How long the upstream may take to start answering before the client gets a 504. */
   readonly upstreamTimeoutMs: number;
+  /** Larger declared bodies get 413 before anything reaches the app; no lab endpoint needs more. */
+  readonly maxBodyBytes: number;
+  readonly http: HttpLimits;
 }
 
 export const DEFAULT_ROUTES = "app.local=http://app:3000,api.local=http://app:3000";
@@ -63,5 +67,7 @@ export function readProxyConfig(env: Env): ProxyConfig {
     host: readListenAddress(env, "PROXY_LISTEN_ADDRESS", "0.0.0.0"),
     routes: parseRoutes(readString(env, "PROXY_ROUTES", DEFAULT_ROUTES)),
     upstreamTimeoutMs: readInteger(env, "PROXY_UPSTREAM_TIMEOUT_MS", 10_000, 100, 600_000),
+    maxBodyBytes: readInteger(env, "PROXY_MAX_BODY_BYTES", 1_048_576, 0, 1_073_741_824),
+    http: readHttpLimits(env),
   };
 }

@@ -1,7 +1,9 @@
 import http from "node:http";
 import { createProxyServer } from "http-proxy-3";
+import { createHttpServer, malformed } from "../../shared/src/http-server.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import type { ProxyConfig } from "./config.ts";
+import { stripHopByHop } from "./hop-by-hop.ts";
 import { hostName, isLoopbackName } from "./host.ts";
 
 class UpstreamTimeoutError extends Error {
@@ -10,6 +12,8 @@ class UpstreamTimeoutError extends Error {
     this.name = "UpstreamTimeoutError";
   }
 }
+
+const IDLE_UPSTREAM_MS = 4_000;
 
 // This proxy is the edge: forwarding headers a client sent itself would let it pose as anyone.
 const CLIENT_FORWARDING_HEADERS = [
@@ -37,12 +41,33 @@ function sendText(
   res.end(`${text}\n`);
 }
 
+/**
+ * RFC 9112 §3.2.2: a request in absolute form (`GET http://app.local:8080/x`) names its host in the
+ * target, and the Host header must then be ignored. Rewrites such a request to origin form.
+ * Returns false when the target is neither form.
+ */
+function toOriginForm(req: http.IncomingMessage): boolean {
+  const target = req.url ?? "";
+  if (target.startsWith("/")) return true;
+  if (!/^https?:\/\//i.test(target)) return false;
+  try {
+    const url = new URL(target);
+    req.headers.host = url.host;
+    req.url = `${url.pathname}${url.search}`;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createProxy(config: ProxyConfig, log: Logger): http.Server {
   const served = [...config.routes.keys()].join(", ");
   const proxy = createProxyServer({
     xfwd: true,
-    // Reusing upstream connections keeps the proxy's overhead per request small.
-    agent: new http.Agent({ keepAlive: true }),
+    // Reusing upstream connections keeps the proxy's overhead per request small. An idle connection
+    // is dropped before the app would close it (Node honours the app's `Keep-Alive: timeout` hint only
+    // when the agent has a timeout of its own): reusing one the app is closing would be a 502.
+    agent: new http.Agent({ keepAlive: true, timeout: IDLE_UPSTREAM_MS }),
   });
   proxy.on("proxyReq", (proxyReq) => {
     proxyReq.setTimeout(config.upstreamTimeoutMs, () =>
@@ -51,6 +76,8 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
   });
   // An upstream that dies half-way through its answer must not leave the client waiting for the rest.
   proxy.on("proxyRes", (proxyRes, _req, res) => {
+    // The app's Connection and Keep-Alive were meant for the proxy; the client's connection is ours.
+    stripHopByHop(proxyRes.headers);
     proxyRes.on("close", () => {
       if (!proxyRes.complete) res.destroy();
     });
@@ -58,25 +85,36 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
   // Without a listener an error emitted here would crash the process; every error is answered below.
   proxy.on("error", (error) => log.error("proxy error", { error: error.message }));
 
-  const server = http.createServer((req, res) => {
+  return createHttpServer(config.http, (req, res) => {
     const started = performance.now();
-    const host = hostName(req.headers.host);
-    const target = host === undefined ? undefined : config.routes.get(host);
+    let upstream: string | undefined;
     res.on("finish", () =>
       log.info(req.method ?? "?", {
         host: req.headers.host,
         origin: req.headers.origin,
         path: req.url,
-        upstream: target?.origin,
+        upstream,
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
       }),
     );
 
+    const problem = malformed(req);
+    if (problem !== undefined) return sendText(res, problem.status, problem.message, { connection: "close" });
+    if (req.method === "OPTIONS" && req.url === "*") {
+      return res.writeHead(204, { allow: "GET, HEAD, OPTIONS" }).end(); // RFC 9110 §9.3.7
+    }
+    if (!toOriginForm(req)) {
+      return sendText(res, 400, "Bad request: the request target must be a path such as /headers.", {
+        connection: "close",
+      });
+    }
+    const host = hostName(req.headers.host);
+    const target = host === undefined ? undefined : config.routes.get(host);
     if (target === undefined) {
       if (host !== undefined && isLoopbackName(host) && req.url === "/healthz") {
         sendText(res, 200, "ok");
-      } else if (req.headers.host === undefined || host === undefined) {
+      } else if (host === undefined) {
         sendText(res, 400, `Bad request: a valid Host header is required. This proxy serves ${served}.`);
       } else {
         // 421 Misdirected Request (RFC 9110 §15.5.20): this server does not answer for that host.
@@ -84,7 +122,20 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
       }
       return;
     }
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > config.maxBodyBytes) {
+      return sendText(
+        res,
+        413,
+        `Content too large: the lab accepts bodies of up to ${config.maxBodyBytes} bytes.`,
+        {
+          connection: "close",
+        },
+      );
+    }
 
+    upstream = target.origin;
+    stripHopByHop(req.headers);
     for (const name of CLIENT_FORWARDING_HEADERS) delete req.headers[name];
     // Node has already answered `Expect: 100-continue`; passing it on would skip the proxyReq event.
     delete req.headers.expect;
@@ -102,5 +153,4 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
       }
     });
   });
-  return server;
 }

@@ -1,9 +1,9 @@
 // The proxy in-process, in front of real upstream servers on loopback that misbehave on purpose.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { parseRoutes } from "../../../services/proxy/src/config.ts";
+import { readProxyConfig } from "../../../services/proxy/src/config.ts";
 import { createProxy } from "../../../services/proxy/src/proxy-server.ts";
-import { http, listen } from "../../support/http.ts";
+import { http, listen, rawRequest } from "../../support/http.ts";
 import { recordingLogger } from "../../support/quiet-logger.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -11,17 +11,11 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 async function startPair(upstream: Handler, upstreamTimeoutMs = 10_000) {
   const app = await listen(createServer(upstream));
   const log = recordingLogger();
-  const proxy = await listen(
-    createProxy(
-      {
-        port: 0,
-        host: "127.0.0.1",
-        routes: parseRoutes(`app.local=http://127.0.0.1:${app.port},gone.local=http://127.0.0.1:1`),
-        upstreamTimeoutMs,
-      },
-      log,
-    ),
-  );
+  const config = readProxyConfig({
+    PROXY_ROUTES: `app.local=http://127.0.0.1:${app.port},gone.local=http://127.0.0.1:1`,
+    PROXY_UPSTREAM_TIMEOUT_MS: String(upstreamTimeoutMs),
+  });
+  const proxy = await listen(createProxy(config, log));
   return {
     log,
     port: proxy.port,
@@ -90,6 +84,22 @@ describe("the proxy", () => {
     await expect(http(pair.port, "/broken", { host: "app.local" })).rejects.toThrow();
     expect(performance.now() - started).toBeLessThan(2000);
     expect((await http(pair.port, "/after", { host: "app.local" })).status).toBe(200);
+  });
+
+  it("closes the client's connection when it asks to, and keeps the app's hop-by-hop headers to itself", async () => {
+    await using pair = await startPair((req, res) => {
+      res.setHeader("keep-alive", "timeout=5");
+      echo(req, res);
+    });
+    const started = performance.now();
+    const answer = await rawRequest(
+      pair.port,
+      "GET /x HTTP/1.1\r\nHost: app.local\r\nConnection: close\r\n\r\n",
+    );
+    expect(performance.now() - started).toBeLessThan(1000); // not the 5 s keep-alive timeout
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer.toLowerCase()).toContain("connection: close");
+    expect(answer.toLowerCase()).not.toContain("keep-alive: timeout");
   });
 
   it("answers its own /healthz on a loopback name, and 421 for other unknown hosts", async () => {
