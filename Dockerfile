@@ -42,4 +42,5 @@ EXPOSE 3000 8080
 # The proxy's service overrides the URL; curl is not in the image, Node is.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "services/shared/src/healthcheck.ts"]
-CMD ["node", "services/app/src/main.ts"]
+# See docker-compose.yml for why the young generation is capped.
+CMD ["node", "--max-semi-space-size=4", "services/app/src/main.ts"]

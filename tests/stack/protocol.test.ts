@@ -115,32 +115,6 @@ describe("the app", () => {
   });
 });
 
-describe("exposure", () => {
-  it.each([
-    ["app", "3000"],
-    ["proxy", "8080"],
-  ])("publishes the %s's port on 127.0.0.1 only", async (service, port) => {
-    const published = await compose(info, ["port", service, port]);
-    expect(published.code, published.stderr).toBe(0);
-    expect(published.stdout.trim()).toMatch(/^127\.0\.0\.1:\d+$/);
-  });
-
-  it("binds to the address in BIND_ADDRESS when the user widens it", async () => {
-    const rendered = await compose({ ...info, env: { ...info.env, BIND_ADDRESS: "0.0.0.0" } }, [
-      "config",
-      "--format",
-      "json",
-    ]);
-    expect(rendered.code, rendered.stderr).toBe(0);
-    const services = JSON.parse(rendered.stdout).services as Record<
-      string,
-      { ports?: { host_ip: string }[] }
-    >;
-    expect(services.app?.ports?.map((port) => port.host_ip)).toEqual(["0.0.0.0"]);
-    expect(services.proxy?.ports?.map((port) => port.host_ip)).toEqual(["0.0.0.0"]);
-  });
-});
-
 // Last: it stops the app on purpose.
 describe("when the app is down", () => {
   it("the proxy answers 502 with a plain message, and recovers once the app is back", async () => {
@@ -152,7 +126,7 @@ describe("when the app is down", () => {
       expect(answer.status).toBe(502);
       expect(answer.headers["content-type"]).toMatch(/^text\/plain/);
       expect(answer.body).toMatch(/^Bad gateway: the app behind app\.local cannot be reached/);
-      expect(performance.now() - started).toBeLessThan(5000);
+      expect(performance.now() - started).toBeLessThan(1000);
     } finally {
       const back = await compose(info, ["up", "-d", "--wait", "app"]);
       expect(back.code, back.stderr).toBe(0);

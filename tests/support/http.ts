@@ -1,6 +1,6 @@
 // Real HTTP from the tests: undici and raw sockets on loopback, and servers on ephemeral ports.
 import type { Server } from "node:http";
-import { Socket } from "node:net";
+import { type AddressInfo, createServer, Socket } from "node:net";
 import { request } from "undici";
 
 export interface HttpAnswer {
@@ -65,4 +65,13 @@ export async function listen(server: Server): Promise<Listening> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (nothing listens on it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

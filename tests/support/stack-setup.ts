@@ -4,8 +4,8 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import type { StackInfo } from "./stack.ts";
-import { ROOT } from "./stack.ts";
+import { freePort } from "./http.ts";
+import { compose, ROOT, type StackInfo } from "./stack.ts";
 
 // Ryuk, Testcontainers' clean-up sidecar, is an image from a registry; the teardown below cleans up instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
@@ -27,8 +27,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const env: Record<string, string> = {
     BIND_ADDRESS: "127.0.0.1",
     APP_PORT: "3000",
-    APP_HOST_PORT: "0", // ephemeral host ports: a lab already running on 3000/8080 is left alone
-    PROXY_HOST_PORT: "0",
+    // Free host ports picked now rather than Docker's ephemeral ones, which change when a test restarts
+    // a container; either way a lab already running on 3000/8080 is left alone.
+    APP_HOST_PORT: String(await freePort()),
+    PROXY_HOST_PORT: String(await freePort()),
     PROXY_PORT: "8080",
     REPORTS_DIR: reportsDir,
     LAB_ORIGINS: "",
@@ -55,6 +57,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     .withBuild()
     .withStartupTimeout(120_000)
     .up(["app", "proxy"]);
+
+  // The grader's image too, so every stack test can rely on it whatever order the files run in.
+  const graderBuild = await compose({ projectName, env, envFile, appPort: 0, proxyPort: 0, reportsDir }, [
+    "--profile",
+    "grade",
+    "build",
+    "grader",
+  ]);
+  if (graderBuild.code !== 0) {
+    await environment.down();
+    throw new Error(`Cannot build the grader image:\n${graderBuild.stderr}`);
+  }
 
   const info: StackInfo = {
     projectName,

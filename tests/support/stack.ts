@@ -101,3 +101,14 @@ export async function establishedConnections(info: StackInfo, service: string): 
   // Each line: sl local_address rem_address st …; st 01 is ESTABLISHED.
   return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
 }
+
+/**
+ * Stops (SIGSTOP) or resumes (SIGCONT) the node process of a service: a hung app whose container
+ * still runs, unlike `docker compose pause`, which also freezes the health check.
+ */
+export async function signalNode(info: StackInfo, service: string, signal: "STOP" | "CONT"): Promise<void> {
+  const script = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*) kill -${signal} \${p#/proc/};; esac; done`;
+  const result = await compose(info, ["exec", "-T", service, "sh", "-c", script]);
+  if (result.code !== 0)
+    throw new Error(`Cannot send SIG${signal} to the node process of "${service}": ${result.stderr}`);
+}

@@ -1,17 +1,9 @@
 // The grader's command line, run as a real process: the paths that end before a browser is needed.
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../support/http.ts";
 import { run } from "../../support/stack.ts";
 
 const GRADER = "services/grader/src/main.ts";
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the grader's command line", () => {
   it("prints its usage for --help", async () => {
@@ -36,7 +28,7 @@ describe("the grader's command line", () => {
   });
 
   it("exits 3, saying how to start the lab, when the lab is not reachable", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await run(process.execPath, [GRADER], {
       ...process.env,
       LAB_ORIGINS: `http://127.0.0.1:${port}`,

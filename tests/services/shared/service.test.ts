@@ -2,19 +2,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { Agent, request } from "undici";
 import { describe, expect, it } from "vitest";
-import { http, listen } from "../../support/http.ts";
+import { freePort, http, listen } from "../../support/http.ts";
 import { ROOT, run } from "../../support/stack.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each([
   [

@@ -1,0 +1,61 @@
+// Faults in the real stack: a hung app, and services stopped while they work.
+import { describe, expect, it } from "vitest";
+import { http } from "../support/http.ts";
+import { compose, signalNode, stack } from "../support/stack.ts";
+
+const info = stack();
+const UPSTREAM_TIMEOUT_MS = Number(info.env.PROXY_UPSTREAM_TIMEOUT_MS);
+
+async function composeOk(args: readonly string[]): Promise<void> {
+  const result = await compose(info, args);
+  expect(result.code, `docker compose ${args.join(" ")}: ${result.stderr}`).toBe(0);
+}
+
+const throughProxy = () => http(info.proxyPort, "/headers", { host: "app.local:8080" });
+
+describe("a hung app", () => {
+  it("gets a 504 with a plain message after PROXY_UPSTREAM_TIMEOUT_MS, and service resumes", async () => {
+    await signalNode(info, "app", "STOP");
+    try {
+      const started = performance.now();
+      const answer = await throughProxy();
+      const waited = performance.now() - started;
+      expect(answer.status).toBe(504);
+      expect(answer.body).toBe(
+        `Gateway timeout: the app behind app.local sent no answer within ${UPSTREAM_TIMEOUT_MS} ms.\n`,
+      );
+      expect(waited).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 100);
+      expect(waited).toBeLessThan(UPSTREAM_TIMEOUT_MS + 5000);
+    } finally {
+      await signalNode(info, "app", "CONT");
+    }
+    expect((await throughProxy()).status).toBe(200);
+  });
+});
+
+describe("stopping services", () => {
+  it("lets a request in flight finish while the proxy shuts down", async () => {
+    await signalNode(info, "app", "STOP");
+    const inFlight = throughProxy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = compose(info, ["stop", "proxy"]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await signalNode(info, "app", "CONT");
+    expect((await inFlight).status).toBe(200);
+    expect((await stopping).code).toBe(0);
+    await composeOk(["up", "-d", "--wait", "proxy"]);
+    expect((await throughProxy()).status).toBe(200);
+  });
+
+  it.each(["proxy", "app"])(
+    "stops the %s at its SIGTERM, long before Docker's 10 s kill",
+    async (service) => {
+      const started = performance.now();
+      await composeOk(["stop", "--timeout", "10", service]);
+      const took = performance.now() - started;
+      await composeOk(["up", "-d", "--wait", "app", "proxy"]);
+      expect(took).toBeLessThan(5000);
+      expect((await throughProxy()).status).toBe(200);
+    },
+  );
+});
