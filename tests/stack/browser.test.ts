@@ -3,7 +3,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CommandResult, compose, LAB_ORIGINS, stack } from "../support/stack.ts";
+import { type CommandResult, compose, LAB_ORIGINS, ROOT, stack } from "../support/stack.ts";
 
 const info = stack();
 
@@ -111,5 +111,29 @@ describe("the grader's verdict", () => {
     expect(graded.code).toBe(2);
     expect(graded.stderr).toContain('pairs[0].page must be an origin such as "http://app.local:8080"');
     expect(graded.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe("escaping in the real browser", () => {
+  it("shows a hostile header value on the page as text, never as markup", async () => {
+    // Mounted where it sits in the repository, so its imports resolve the same way in the image.
+    const checks = "tests/stack/in-browser";
+    const result = await compose(info, [
+      "--profile",
+      "grade",
+      "run",
+      "--rm",
+      "--no-deps",
+      "--entrypoint",
+      "node",
+      "--volume",
+      `${join(ROOT, checks)}:/app/${checks}:ro`,
+      "grader",
+      `${checks}/escaping.ts`,
+    ]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const seen = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+    expect(seen).toMatchObject({ escaped: true, injectedImages: 0, pwned: false });
+    expect(seen.shown).toContain('"x-lab-probe": "<img src=x onerror=\\"window.__pwned=1\\">"');
   });
 });
