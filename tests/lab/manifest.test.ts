@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadExpectations } from "../../services/grader/src/expectations.ts";
 import { checkPairsAgainstOrigins } from "../../services/grader/src/matrix.ts";
 import { DEFAULT_LAB_ORIGINS } from "../../services/shared/src/env.ts";
-import { ROOT } from "../support/stack.ts";
+import { ROOT } from "../support/docker.ts";
 
 interface Step {
   number: number;

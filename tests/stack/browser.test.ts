@@ -3,7 +3,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CommandResult, compose, LAB_ORIGINS, ROOT, stack } from "../support/stack.ts";
+import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { LAB_ORIGINS, stack } from "../support/stack.ts";
 
 const info = stack();
 

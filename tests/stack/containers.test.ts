@@ -1,6 +1,7 @@
 // How the containers run and what they expose, read off the running stack and its images.
 import { describe, expect, it } from "vitest";
-import { compose, inspect, run, stack } from "../support/stack.ts";
+import { compose, inspect, run } from "../support/docker.ts";
+import { stack } from "../support/stack.ts";
 
 const info = stack();
 

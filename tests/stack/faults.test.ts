@@ -1,7 +1,8 @@
 // Faults in the real stack: a hung app, and services stopped while they work.
 import { describe, expect, it } from "vitest";
+import { compose, signalNode } from "../support/docker.ts";
 import { http } from "../support/http.ts";
-import { compose, signalNode, stack } from "../support/stack.ts";
+import { stack } from "../support/stack.ts";
 
 const info = stack();
 const UPSTREAM_TIMEOUT_MS = Number(info.env.PROXY_UPSTREAM_TIMEOUT_MS);

@@ -2,8 +2,9 @@
 // socket would send them (RFC 9110/9112). After each, an ordinary request must still succeed.
 import { Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { establishedConnections, inspect } from "../support/docker.ts";
 import { http, rawRequest } from "../support/http.ts";
-import { establishedConnections, inspect, stack } from "../support/stack.ts";
+import { stack } from "../support/stack.ts";
 
 const info = stack();
 const CLOSE = "Connection: close\r\n";

@@ -1,18 +1,10 @@
 // A bounded load through the proxy (loopback only): no errors, and no memory that stays behind.
 import autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
-import { containerId, run, stack } from "../support/stack.ts";
+import { residentKb } from "../support/docker.ts";
+import { stack } from "../support/stack.ts";
 
 const info = stack();
-
-/** Resident memory, in kB, of the node process in a service's container (from the host's ps). */
-async function residentKb(service: string): Promise<number> {
-  const top = await run("docker", ["top", await containerId(info, service), "-o", "pid,rss,args"]);
-  // Rows are "PID RSS ARGS"; the init process's ARGS mention node too, so match ARGS from its start.
-  const line = top.stdout.split("\n").find((row) => /^\s*\d+\s+\d+\s+node (--\S+ )*services\//.test(row));
-  if (line === undefined) throw new Error(`Cannot find the node process of "${service}" in:\n${top.stdout}`);
-  return Number(line.trim().split(/\s+/)[1]);
-}
 
 /** Long enough for idle keep-alive connections between proxy and app to close (4-5 s). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 6000));
@@ -34,10 +26,10 @@ describe("20,000 requests at 50 connections through the proxy", () => {
     // working size, so what is measured after it is what a leak would add.
     await load(20_000);
     await settle();
-    const before = { app: await residentKb("app"), proxy: await residentKb("proxy") };
+    const before = { app: await residentKb(info, "app"), proxy: await residentKb(info, "proxy") };
     const result = await load(20_000);
     await settle();
-    const after = { app: await residentKb("app"), proxy: await residentKb("proxy") };
+    const after = { app: await residentKb(info, "app"), proxy: await residentKb(info, "proxy") };
 
     console.log(
       `load: ${result.requests.total} requests in ${result.duration.toFixed(1)} s, ${Math.round(result.requests.average)} req/s, ` +

@@ -1,8 +1,9 @@
 // The stack at the HTTP level, from the host, as a student's tools (curl, a script) would see it.
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
+import { compose } from "../support/docker.ts";
 import { corsHeaders, http, rawRequest } from "../support/http.ts";
-import { compose, LAB_ORIGINS, stack } from "../support/stack.ts";
+import { LAB_ORIGINS, stack } from "../support/stack.ts";
 
 const info = stack();
 

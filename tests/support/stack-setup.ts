@@ -4,8 +4,9 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { compose, ROOT } from "./docker.ts";
 import { freePort } from "./http.ts";
-import { compose, ROOT, type StackInfo } from "./stack.ts";
+import type { StackInfo } from "./stack.ts";
 
 // Ryuk, Testcontainers' clean-up sidecar, is an image from a registry; the teardown below cleans up instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
@@ -59,12 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     .up(["app", "proxy"]);
 
   // The grader's image too, so every stack test can rely on it whatever order the files run in.
-  const graderBuild = await compose({ projectName, env, envFile, appPort: 0, proxyPort: 0, reportsDir }, [
-    "--profile",
-    "grade",
-    "build",
-    "grader",
-  ]);
+  const graderBuild = await compose({ projectName, env, envFile }, ["--profile", "grade", "build", "grader"]);
   if (graderBuild.code !== 0) {
     await environment.down();
     throw new Error(`Cannot build the grader image:\n${graderBuild.stderr}`);

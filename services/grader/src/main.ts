@@ -53,11 +53,15 @@ try {
 
 let results: Awaited<ReturnType<typeof runMatrix>>;
 let chromium: string;
+const launchMs = Date.now() - startedAt.getTime();
+let matrixMs: number;
 {
   await using browser = probe;
   chromium = browser.version();
   process.stdout.write(`${expectations.title}\nChromium ${chromium}, ${config.origins.length} origins\n\n`);
+  const matrixStarted = Date.now();
   results = await runMatrix(browser, config.origins, expectations);
+  matrixMs = Date.now() - matrixStarted;
 }
 
 const summary = summarize(results);
@@ -67,6 +71,7 @@ const path = await writeReport(config.reportDir, {
   expectations: config.expectFile ?? "default",
   startedAt: startedAt.toISOString(),
   durationMs: Date.now() - startedAt.getTime(),
+  timings: { launchMs, matrixMs },
   chromium,
   origins: config.origins,
   summary,

@@ -9,6 +9,8 @@ export interface Report {
   readonly expectations: string;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** Starting Chromium, and running every pair once it is up. */
+  readonly timings: { readonly launchMs: number; readonly matrixMs: number };
   readonly chromium: string;
   readonly origins: readonly string[];
   readonly summary: Summary;

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type Env,
+  readBoolean,
   readInteger,
   readListenAddress,
   readPort,
@@ -17,6 +18,11 @@ export interface ProxyConfig {
   readonly upstreamTimeoutMs: number;
   /** Larger declared bodies get 413 before anything reaches the app; no lab endpoint needs more. */
   readonly maxBodyBytes: number;
+  /**
+   * Log every request, or (the default) only those the proxy answered itself or could not pass on:
+   * the app already logs each request it serves, and a second line per request is noise.
+   */
+  readonly logAllRequests: boolean;
   readonly http: HttpLimits;
 }
 
@@ -68,6 +74,7 @@ export function readProxyConfig(env: Env): ProxyConfig {
     routes: parseRoutes(readString(env, "PROXY_ROUTES", DEFAULT_ROUTES)),
     upstreamTimeoutMs: readInteger(env, "PROXY_UPSTREAM_TIMEOUT_MS", 10_000, 100, 600_000),
     maxBodyBytes: readInteger(env, "PROXY_MAX_BODY_BYTES", 1_048_576, 0, 1_073_741_824),
+    logAllRequests: readBoolean(env, "PROXY_LOG_REQUESTS", false),
     http: readHttpLimits(env),
   };
 }

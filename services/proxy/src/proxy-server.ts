@@ -88,7 +88,8 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
   return createHttpServer(config.http, (req, res) => {
     const started = performance.now();
     let upstream: string | undefined;
-    res.on("finish", () =>
+    res.on("finish", () => {
+      if (!config.logAllRequests && upstream !== undefined && res.statusCode < 500) return;
       log.info(req.method ?? "?", {
         host: req.headers.host,
         origin: req.headers.origin,
@@ -96,8 +97,8 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
         upstream,
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
-      }),
-    );
+      });
+    });
 
     const problem = malformed(req);
     if (problem !== undefined) return sendText(res, problem.status, problem.message, { connection: "close" });

@@ -1,7 +1,7 @@
 // The grader's command line, run as a real process: the paths that end before a browser is needed.
 import { describe, expect, it } from "vitest";
+import { run } from "../../support/docker.ts";
 import { freePort } from "../../support/http.ts";
-import { run } from "../../support/stack.ts";
 
 const GRADER = "services/grader/src/main.ts";
 

@@ -4,8 +4,8 @@ import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
 import { Agent, request } from "undici";
 import { describe, expect, it } from "vitest";
+import { ROOT, run } from "../../support/docker.ts";
 import { freePort, http, listen } from "../../support/http.ts";
-import { ROOT, run } from "../../support/stack.ts";
 
 describe.each([
   [

@@ -1,0 +1,212 @@
+// `npm run bench`: how fast the lab comes up, grades and proxies, and what it costs. Prints a table and
+// writes reports/bench.json. Not a test: it never fails on a figure, only when something cannot run.
+// Usage: npm run bench [-- --runs N] [--seconds S] [--cold]
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type ComposeProject, compose, ROOT, residentKb, run } from "../support/docker.ts";
+import { freePort } from "../support/http.ts";
+import { type LoadFigures, loadFigures, median, timedCompose } from "./measure.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    seconds: { type: "string", default: "5" },
+    cold: { type: "boolean", default: false },
+  },
+});
+const RUNS = Math.max(1, Number(options.runs) || 3);
+const SECONDS = Math.max(1, Number(options.seconds) || 5);
+
+const scratch = await mkdtemp(join(tmpdir(), "cors-lab-bench-"));
+const reportsDir = join(scratch, "reports");
+await mkdir(reportsDir);
+await chmod(reportsDir, 0o777);
+const envFile = join(scratch, "empty.env");
+await writeFile(envFile, "");
+const ports = { app: await freePort(), proxy: await freePort(), nginx: await freePort() };
+const project: ComposeProject = {
+  projectName: "cors-lab-bench",
+  envFile,
+  extraFiles: ["tests/bench/nginx.compose.yml"],
+  env: {
+    APP_HOST_PORT: String(ports.app),
+    PROXY_HOST_PORT: String(ports.proxy),
+    NGINX_HOST_PORT: String(ports.nginx),
+    REPORTS_DIR: reportsDir,
+  },
+};
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+try {
+  say("building images (cached after the first time)");
+  await timedCompose(project, ["--profile", "grade", "build"]);
+
+  say(`warm start and stop, ${RUNS} runs`);
+  const starts: number[] = [];
+  const stops: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    starts.push(await timedCompose(project, ["up", "-d", "--wait", "app", "proxy"]));
+    stops.push(await timedCompose(project, ["down"]));
+  }
+
+  await timedCompose(project, ["up", "-d", "--wait"]);
+  const idle = { app: await residentKb(project, "app"), proxy: await residentKb(project, "proxy") };
+
+  say(`grading, ${RUNS} runs`);
+  const grades: number[] = [];
+  const matrices: number[] = [];
+  let chromium = "";
+  for (let i = 0; i < RUNS; i++) {
+    grades.push(await timedCompose(project, ["--profile", "grade", "run", "--rm", "grader"]));
+    const report = JSON.parse(await readFile(join(reportsDir, "origin-matrix.json"), "utf8"));
+    matrices.push(report.timings.matrixMs / 1000);
+    chromium = report.chromium;
+  }
+  const pairs = 16;
+
+  say(`proxying, ${SECONDS} s per figure`);
+  const routes = {
+    direct: [ports.app, "localhost:3000"],
+    proxy: [ports.proxy, "app.local:8080"],
+    nginx: [ports.nginx, "app.local:8080"],
+  } as const;
+  const load: Record<string, LoadFigures> = {};
+  for (const connections of [1, 50]) {
+    for (const [name, [port, host]] of Object.entries(routes)) {
+      load[`${name}@${connections}`] = await loadFigures(port, host, connections, SECONDS);
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 6000)); // idle upstream connections close
+  const loaded = { app: await residentKb(project, "app"), proxy: await residentKb(project, "proxy") };
+  await timedCompose(project, ["down"]);
+
+  const imageSize = async (image: string) =>
+    Number((await run("docker", ["image", "inspect", "--format", "{{.Size}}", image])).stdout.trim());
+  const base = await imageSize("node:24-bookworm-slim");
+  const images = Object.fromEntries(
+    await Promise.all(
+      ["cors-lab:local", "cors-lab-grader:local", "cors-lab-bench-nginx:local"].map(async (image) => {
+        const size = await imageSize(image);
+        return [image, { sizeMb: size / 1e6, addedMb: (size - base) / 1e6 }] as const;
+      }),
+    ),
+  );
+
+  let coldTestSeconds: number | undefined;
+  if (options.cold) {
+    say("cold: removing the project's images and build cache, then npm test");
+    await run("docker", ["rmi", "-f", "cors-lab:local", "cors-lab-grader:local"]);
+    await run("docker", ["builder", "prune", "-af"]);
+    const started = performance.now();
+    const tested = await run("npm", ["test"], process.env, 3_600_000);
+    coldTestSeconds = (performance.now() - started) / 1000;
+    if (tested.code !== 0) say(`npm test failed during the cold run (exit ${tested.code})`);
+  }
+
+  const versions = {
+    cores: cpus().length,
+    node: process.version,
+    docker: (await run("docker", ["version", "--format", "{{.Server.Version}}"])).stdout.trim(),
+    chromium,
+  };
+  const figures = {
+    warmStartSeconds: median(starts),
+    stopSeconds: median(stops),
+    gradeSeconds: median(grades),
+    matrixSeconds: median(matrices),
+    perPairMs: (median(matrices) * 1000) / pairs,
+    load,
+    memoryKb: { idle, afterLoad: loaded },
+    images: { baseMb: base / 1e6, ...images },
+    coldTestSeconds,
+    runs: { starts, stops, grades, matrices },
+  };
+  const bench = {
+    measuredAt: new Date().toISOString(),
+    runs: RUNS,
+    secondsPerLoad: SECONDS,
+    versions,
+    figures,
+  };
+
+  await mkdir(join(ROOT, "reports"), { recursive: true });
+  await writeFile(join(ROOT, "reports", "bench.json"), `${JSON.stringify(bench, null, 2)}\n`);
+  process.stdout.write(`${renderBench(bench)}\nWritten to reports/bench.json\n`);
+} catch (error) {
+  say(`cannot finish: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await compose(project, ["--profile", "grade", "down", "--remove-orphans"]);
+  await rm(scratch, { recursive: true, force: true });
+}
+
+function renderBench(bench: {
+  versions: Record<string, string | number>;
+  figures: {
+    warmStartSeconds: number;
+    stopSeconds: number;
+    gradeSeconds: number;
+    matrixSeconds: number;
+    perPairMs: number;
+    load: Record<string, LoadFigures>;
+    memoryKb: { idle: { app: number; proxy: number }; afterLoad: { app: number; proxy: number } };
+    images: Record<string, unknown>;
+    coldTestSeconds?: number;
+  };
+}): string {
+  const f = bench.figures;
+  const v = bench.versions;
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+  const lines = [
+    `cors-lab benchmark: ${v.cores} cores, Node ${v.node}, Docker ${v.docker}, Chromium ${v.chromium}; medians of ${RUNS} runs`,
+    "",
+    "what                                  figure      target      ",
+    `warm start (up -d --wait)             ${`${f.warmStartSeconds.toFixed(2)} s`.padEnd(12)}<= 2 s      ${verdict(f.warmStartSeconds <= 2)}`,
+    `stop (down right after start)         ${`${f.stopSeconds.toFixed(2)} s`.padEnd(12)}<= 1 s      ${verdict(f.stopSeconds <= 1)}`,
+    `grading: 16 pairs, container and all  ${`${f.gradeSeconds.toFixed(2)} s`.padEnd(12)}<= 2 s      ${verdict(f.gradeSeconds <= 2)}`,
+    `  of which the matrix in Chromium     ${`${f.matrixSeconds.toFixed(2)} s`.padEnd(12)}`,
+    `  per pair                            ${`${f.perPairMs.toFixed(0)} ms`.padEnd(12)}`,
+    "",
+    "GET /headers            req/s      p50      p99    vs direct  vs nginx (req/s, p99)",
+  ];
+  for (const connections of [1, 50]) {
+    const direct = f.load[`direct@${connections}`] as LoadFigures;
+    const nginx = f.load[`nginx@${connections}`] as LoadFigures;
+    for (const name of ["direct", "proxy", "nginx"]) {
+      const l = f.load[`${name}@${connections}`] as LoadFigures;
+      const vsDirect = (l.requestsPerSecond / direct.requestsPerSecond).toFixed(2);
+      const vsNginx = `${(l.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x, ${(l.p99Ms / Math.max(nginx.p99Ms, 1)).toFixed(2)}x`;
+      const errors = l.errors + l.non2xx > 0 ? `  (${l.errors} errors, ${l.non2xx} non-2xx)` : "";
+      lines.push(
+        `${`${name}, ${connections} conn`.padEnd(20)}${l.requestsPerSecond.toFixed(0).padStart(8)}${`${l.p50Ms.toFixed(1)} ms`.padStart(9)}${`${l.p99Ms.toFixed(1)} ms`.padStart(9)}${`${vsDirect}x`.padStart(13)}  ${vsNginx}${errors}`,
+      );
+    }
+  }
+  const proxy50 = f.load["proxy@50"] as LoadFigures;
+  const nginx50 = f.load["nginx@50"] as LoadFigures;
+  lines.push(
+    `target at 50 connections: proxy >= 0.8x nginx's req/s: ${verdict(proxy50.requestsPerSecond >= 0.8 * nginx50.requestsPerSecond)}; ` +
+      `p99 <= 2x nginx's: ${verdict(proxy50.p99Ms <= 2 * Math.max(nginx50.p99Ms, 1))}`,
+    "",
+    `resident memory   idle      after load`,
+    `app               ${mb(f.memoryKb.idle.app).padEnd(10)}${mb(f.memoryKb.afterLoad.app)}`,
+    `proxy             ${mb(f.memoryKb.idle.proxy).padEnd(10)}${mb(f.memoryKb.afterLoad.proxy)}`,
+    `app + proxy idle  ${mb(f.memoryKb.idle.app + f.memoryKb.idle.proxy).padEnd(10)}target <= 100 MB: ${verdict(f.memoryKb.idle.app + f.memoryKb.idle.proxy <= 100 * 1024)}`,
+    "",
+    "image                        size       on top of the base",
+  );
+  for (const [image, size] of Object.entries(f.images)) {
+    if (typeof size === "number") {
+      lines.push(`${"node:24-bookworm-slim (base)".padEnd(29)}${`${size.toFixed(0)} MB`.padEnd(11)}`);
+    } else {
+      const s = size as { sizeMb: number; addedMb: number };
+      lines.push(`${image.padEnd(29)}${`${s.sizeMb.toFixed(0)} MB`.padEnd(11)}${s.addedMb.toFixed(0)} MB`);
+    }
+  }
+  if (f.coldTestSeconds !== undefined)
+    lines.push("", `npm test from an engine with no project images: ${f.coldTestSeconds.toFixed(0)} s`);
+  return lines.join("\n");
+}

@@ -1,0 +1,111 @@
+// Docker and Compose from the tests and the benchmark: commands that never throw on a non-zero exit,
+// and what they read off the running containers. No test-runner imports, so the benchmark can use it.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A Compose project the tests or the benchmark started, and how to address it again. */
+export interface ComposeProject {
+  readonly projectName: string;
+  /** Variables the project was started with; every Compose call must use the same ones. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly envFile: string;
+  /** Compose files besides docker-compose.yml (the benchmark adds nginx). */
+  readonly extraFiles?: readonly string[];
+}
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `docker compose …` against a project, never throwing on a non-zero exit. */
+export function compose(
+  project: ComposeProject,
+  args: readonly string[],
+  timeoutMs = 300_000,
+): Promise<CommandResult> {
+  const files = ["docker-compose.yml", ...(project.extraFiles ?? [])].flatMap((file) => ["-f", file]);
+  const base = ["compose", "-p", project.projectName, ...files, "--env-file", project.envFile];
+  return run("docker", [...base, ...args], { ...process.env, ...project.env }, timeoutMs);
+}
+
+export function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      { cwd: ROOT, env, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The container id of a service of the test's project. */
+export async function containerId(project: ComposeProject, service: string): Promise<string> {
+  const result = await compose(project, ["ps", "-a", "-q", service]);
+  const id = result.stdout.trim();
+  if (result.code !== 0 || id === "") throw new Error(`Cannot find the container of service "${service}"`);
+  return id;
+}
+
+/** The parts of `docker inspect` the tests read. */
+export interface ContainerState {
+  readonly RestartCount: number;
+  readonly Config: { readonly User: string };
+  readonly HostConfig: {
+    readonly ReadonlyRootfs: boolean;
+    readonly CapDrop: readonly string[] | null;
+    readonly CapAdd: readonly string[] | null;
+    readonly SecurityOpt: readonly string[] | null;
+  };
+}
+
+export async function inspect(project: ComposeProject, service: string): Promise<ContainerState> {
+  const result = await run("docker", ["inspect", await containerId(project, service)]);
+  const [state] = JSON.parse(result.stdout) as ContainerState[];
+  if (state === undefined) throw new Error(`Cannot inspect the container of service "${service}"`);
+  return state;
+}
+
+/** Established TCP connections inside a service's network namespace, from /proc/net/tcp{,6}. */
+export async function establishedConnections(project: ComposeProject, service: string): Promise<number> {
+  const result = await compose(project, ["exec", "-T", service, "cat", "/proc/net/tcp", "/proc/net/tcp6"]);
+  if (result.code !== 0) throw new Error(`Cannot read the sockets of "${service}": ${result.stderr}`);
+  // Each line: sl local_address rem_address st …; st 01 is ESTABLISHED.
+  return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
+}
+
+/**
+ * Stops (SIGSTOP) or resumes (SIGCONT) the node process of a service: a hung app whose container
+ * still runs, unlike `docker compose pause`, which also freezes the health check.
+ */
+export async function signalNode(
+  project: ComposeProject,
+  service: string,
+  signal: "STOP" | "CONT",
+): Promise<void> {
+  const script = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*) kill -${signal} \${p#/proc/};; esac; done`;
+  const result = await compose(project, ["exec", "-T", service, "sh", "-c", script]);
+  if (result.code !== 0)
+    throw new Error(`Cannot send SIG${signal} to the node process of "${service}": ${result.stderr}`);
+}
+
+/** Resident memory, in kB, of the node process in a service's container (from the host's ps). */
+export async function residentKb(project: ComposeProject, service: string): Promise<number> {
+  const top = await run("docker", ["top", await containerId(project, service), "-o", "pid,rss,args"]);
+  // Rows are "PID RSS ARGS"; the init process's ARGS mention node too, so match ARGS from its start.
+  const line = top.stdout.split("\n").find((row) => /^\s*\d+\s+\d+\s+node (--\S+ )*services\//.test(row));
+  if (line === undefined) throw new Error(`Cannot find the node process of "${service}" in:\n${top.stdout}`);
+  return Number(line.trim().split(/\s+/)[1]);
+}
