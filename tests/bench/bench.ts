@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type ComposeProject, compose, ROOT, residentKb, run } from "../support/docker.ts";
+import { type ComposeProject, compose, type MemoryKb, memoryKb, ROOT, run } from "../support/docker.ts";
 import { freePort } from "../support/http.ts";
 import { type LoadFigures, loadFigures, median, timedCompose } from "./measure.ts";
 
@@ -52,7 +52,7 @@ try {
   }
 
   await timedCompose(project, ["up", "-d", "--wait"]);
-  const idle = { app: await residentKb(project, "app"), proxy: await residentKb(project, "proxy") };
+  const idle = { app: await memoryKb(project, "app"), proxy: await memoryKb(project, "proxy") };
 
   say(`grading, ${RUNS} runs`);
   const grades: number[] = [];
@@ -79,7 +79,7 @@ try {
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 6000)); // idle upstream connections close
-  const loaded = { app: await residentKb(project, "app"), proxy: await residentKb(project, "proxy") };
+  const loaded = { app: await memoryKb(project, "app"), proxy: await memoryKb(project, "proxy") };
   await timedCompose(project, ["down"]);
 
   const imageSize = async (image: string) =>
@@ -151,14 +151,16 @@ function renderBench(bench: {
     matrixSeconds: number;
     perPairMs: number;
     load: Record<string, LoadFigures>;
-    memoryKb: { idle: { app: number; proxy: number }; afterLoad: { app: number; proxy: number } };
+    memoryKb: { idle: { app: MemoryKb; proxy: MemoryKb }; afterLoad: { app: MemoryKb; proxy: MemoryKb } };
     images: Record<string, unknown>;
     coldTestSeconds?: number;
   };
 }): string {
   const f = bench.figures;
   const v = bench.versions;
-  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)}`;
+  const idleRss = f.memoryKb.idle.app.rss + f.memoryKb.idle.proxy.rss;
+  const idlePss = f.memoryKb.idle.app.pss + f.memoryKb.idle.proxy.pss;
   const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
   const lines = [
     `cors-lab benchmark: ${v.cores} cores, Node ${v.node}, Docker ${v.docker}, Chromium ${v.chromium}; medians of ${RUNS} runs`,
@@ -191,10 +193,13 @@ function renderBench(bench: {
     `target at 50 connections: proxy >= 0.8x nginx's req/s: ${verdict(proxy50.requestsPerSecond >= 0.8 * nginx50.requestsPerSecond)}; ` +
       `p99 <= 2x nginx's: ${verdict(proxy50.p99Ms <= 2 * Math.max(nginx50.p99Ms, 1))}`,
     "",
-    `resident memory   idle      after load`,
-    `app               ${mb(f.memoryKb.idle.app).padEnd(10)}${mb(f.memoryKb.afterLoad.app)}`,
-    `proxy             ${mb(f.memoryKb.idle.proxy).padEnd(10)}${mb(f.memoryKb.afterLoad.proxy)}`,
-    `app + proxy idle  ${mb(f.memoryKb.idle.app + f.memoryKb.idle.proxy).padEnd(10)}target <= 100 MB: ${verdict(f.memoryKb.idle.app + f.memoryKb.idle.proxy <= 100 * 1024)}`,
+    "memory (MB)        RSS idle  RSS loaded  PSS idle  own (anonymous) idle",
+    ...(["app", "proxy"] as const).map(
+      (service) =>
+        `${service.padEnd(19)}${mb(f.memoryKb.idle[service].rss).padEnd(10)}${mb(f.memoryKb.afterLoad[service].rss).padEnd(12)}` +
+        `${mb(f.memoryKb.idle[service].pss).padEnd(10)}${mb(f.memoryKb.idle[service].anonymous)}`,
+    ),
+    `app + proxy idle RSS ${mb(idleRss)}, PSS ${mb(idlePss)}; target <= 100 MB resident: ${verdict(idleRss <= 100 * 1024)}`,
     "",
     "image                        size       on top of the base",
   );

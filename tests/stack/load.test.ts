@@ -1,7 +1,7 @@
 // A bounded load through the proxy (loopback only): no errors, and no memory that stays behind.
 import autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
-import { residentKb } from "../support/docker.ts";
+import { memoryKb } from "../support/docker.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();
@@ -26,10 +26,10 @@ describe("20,000 requests at 50 connections through the proxy", () => {
     // working size, so what is measured after it is what a leak would add.
     await load(20_000);
     await settle();
-    const before = { app: await residentKb(info, "app"), proxy: await residentKb(info, "proxy") };
+    const before = { app: (await memoryKb(info, "app")).rss, proxy: (await memoryKb(info, "proxy")).rss };
     const result = await load(20_000);
     await settle();
-    const after = { app: await residentKb(info, "app"), proxy: await residentKb(info, "proxy") };
+    const after = { app: (await memoryKb(info, "app")).rss, proxy: (await memoryKb(info, "proxy")).rss };
 
     console.log(
       `load: ${result.requests.total} requests in ${result.duration.toFixed(1)} s, ${Math.round(result.requests.average)} req/s, ` +

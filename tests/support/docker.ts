@@ -86,6 +86,9 @@ export async function establishedConnections(project: ComposeProject, service: s
   return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
 }
 
+/** A shell loop over the processes of a container whose command line is `node … services/…`. */
+const NODE_PROCESSES = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*)`;
+
 /**
  * Stops (SIGSTOP) or resumes (SIGCONT) the node process of a service: a hung app whose container
  * still runs, unlike `docker compose pause`, which also freezes the health check.
@@ -95,17 +98,29 @@ export async function signalNode(
   service: string,
   signal: "STOP" | "CONT",
 ): Promise<void> {
-  const script = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*) kill -${signal} \${p#/proc/};; esac; done`;
+  const script = `${NODE_PROCESSES} kill -${signal} \${p#/proc/};; esac; done`;
   const result = await compose(project, ["exec", "-T", service, "sh", "-c", script]);
   if (result.code !== 0)
     throw new Error(`Cannot send SIG${signal} to the node process of "${service}": ${result.stderr}`);
 }
 
-/** Resident memory, in kB, of the node process in a service's container (from the host's ps). */
-export async function residentKb(project: ComposeProject, service: string): Promise<number> {
-  const top = await run("docker", ["top", await containerId(project, service), "-o", "pid,rss,args"]);
-  // Rows are "PID RSS ARGS"; the init process's ARGS mention node too, so match ARGS from its start.
-  const line = top.stdout.split("\n").find((row) => /^\s*\d+\s+\d+\s+node (--\S+ )*services\//.test(row));
-  if (line === undefined) throw new Error(`Cannot find the node process of "${service}" in:\n${top.stdout}`);
-  return Number(line.trim().split(/\s+/)[1]);
+export interface MemoryKb {
+  /** Resident set: every page in memory, shared ones (the node binary, libraries) counted in full. */
+  readonly rss: number;
+  /** Proportional set: shared pages divided among the processes that share them. */
+  readonly pss: number;
+  /** Memory of this process alone: its heap, stacks and other anonymous pages. */
+  readonly anonymous: number;
+}
+
+/** Memory of the node process in a service's container, from /proc/PID/smaps_rollup. */
+export async function memoryKb(project: ComposeProject, service: string): Promise<MemoryKb> {
+  const script = `${NODE_PROCESSES} cat $p/smaps_rollup;; esac; done`;
+  const result = await compose(project, ["exec", "-T", service, "sh", "-c", script]);
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(result.stdout)?.[1]);
+  const memory = { rss: field("Rss"), pss: field("Pss"), anonymous: field("Anonymous") };
+  if (result.code !== 0 || Number.isNaN(memory.rss)) {
+    throw new Error(`Cannot read the memory of the node process of "${service}": ${result.stderr}`);
+  }
+  return memory;
 }
