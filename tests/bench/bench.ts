@@ -180,7 +180,9 @@ function renderBench(bench: {
     for (const name of ["direct", "proxy", "nginx"]) {
       const l = f.load[`${name}@${connections}`] as LoadFigures;
       const vsDirect = (l.requestsPerSecond / direct.requestsPerSecond).toFixed(2);
-      const vsNginx = `${(l.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x, ${(l.p99Ms / Math.max(nginx.p99Ms, 1)).toFixed(2)}x`;
+      // Latencies come in whole milliseconds: below 1 ms a ratio says nothing.
+      const p99Ratio = l.p99Ms > 0 && nginx.p99Ms > 0 ? `${(l.p99Ms / nginx.p99Ms).toFixed(2)}x` : "-";
+      const vsNginx = `${(l.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x, ${p99Ratio}`;
       const errors = l.errors + l.non2xx > 0 ? `  (${l.errors} errors, ${l.non2xx} non-2xx)` : "";
       lines.push(
         `${`${name}, ${connections} conn`.padEnd(20)}${l.requestsPerSecond.toFixed(0).padStart(8)}${`${l.p50Ms.toFixed(1)} ms`.padStart(9)}${`${l.p99Ms.toFixed(1)} ms`.padStart(9)}${`${vsDirect}x`.padStart(13)}  ${vsNginx}${errors}`,
