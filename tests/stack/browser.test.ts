@@ -4,6 +4,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { http } from "../support/http.ts";
 import { LAB_ORIGINS, stack } from "../support/stack.ts";
 
 const info = stack();
@@ -40,9 +41,13 @@ describe("the origin matrix with no CORS policy", () => {
   let graded: CommandResult;
   let report: MatrixReport;
 
+  let requestLog: { path: string; host: string; origin?: string; status: number }[];
+
   beforeAll(async () => {
+    await http(info.appPort, "/requests.json", { method: "DELETE" });
     graded = await grade();
     report = await readReport();
+    requestLog = JSON.parse((await http(info.appPort, "/requests.json")).body).entries;
   });
 
   it("exits 0 and says so in its summary", () => {
@@ -54,6 +59,20 @@ describe("the origin matrix with no CORS policy", () => {
     const folder = await stat(info.reportsDir);
     const report = await stat(join(info.reportsDir, "origin-matrix.json"));
     expect({ uid: report.uid, gid: report.gid }).toEqual({ uid: folder.uid, gid: folder.gid });
+  });
+
+  it("saw every blocked request arrive at the app, answered 200: the browser withheld the response", () => {
+    const reached = (page: string, target: string) =>
+      requestLog.some(
+        (entry) =>
+          entry.path === "/headers" &&
+          entry.origin === page &&
+          entry.host === new URL(target).host &&
+          entry.status === 200,
+      );
+    for (const [page, target] of PAIRS.filter(([p, t]) => p !== t)) {
+      expect(reached(page, target), `${page} -> ${target}`).toBe(true);
+    }
   });
 
   it.each(PAIRS.filter(([page, target]) => page === target))(
@@ -116,7 +135,8 @@ describe("the grader's verdict", () => {
 });
 
 describe("escaping in the real browser", () => {
-  it("shows a hostile header value on the page as text, never as markup", async () => {
+  it("shows hostile header values on the console and the request log as text, never as markup", async () => {
+    await http(info.appPort, "/headers", { headers: { origin: '<img src=x onerror="window.__pwned=1">' } });
     // Mounted where it sits in the repository, so its imports resolve the same way in the image.
     const checks = "tests/stack/in-browser";
     const result = await compose(info, [
@@ -134,7 +154,12 @@ describe("escaping in the real browser", () => {
     ]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
     const seen = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
-    expect(seen).toMatchObject({ escaped: true, injectedImages: 0, pwned: false });
+    expect(seen).toMatchObject({
+      escaped: true,
+      injectedImages: 0,
+      pwned: false,
+      log: { escaped: true, injectedImages: 0, pwned: false },
+    });
     expect(seen.shown).toContain('"x-lab-probe": "<img src=x onerror=\\"window.__pwned=1\\">"');
   });
 });

@@ -4,7 +4,8 @@ import { malformed } from "../../shared/src/http-server.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
-import { renderHomePage } from "./page.ts";
+import { renderHomePage, renderRequestLog } from "./page.ts";
+import { RequestLog, recordRequests } from "./request-log.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
@@ -13,7 +14,19 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/": ["GET", "HEAD"],
   "/headers": ["GET", "HEAD"],
   "/healthz": ["GET", "HEAD"],
+  "/requests": ["GET", "HEAD"],
+  "/requests.json": ["GET", "HEAD", "DELETE"],
 };
+
+// Not worth a line in the request log: the log's own pages, health checks, the page's assets.
+const UNLOGGED = new Set([
+  "/healthz",
+  "/requests",
+  "/requests.json",
+  "/console.js",
+  "/style.css",
+  "/favicon.ico",
+]);
 
 // The page fetches other origins, so connect-src stays open; everything else is this origin only.
 const PAGE_CSP =
@@ -111,6 +124,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   app.set("etag", false); // every /headers answer must come from the server, never a 304 from a cache
   if (config.logRequests) app.use(requestLog(log));
   app.use(rejectMalformed);
+  const requests = new RequestLog(config.requestLogSize);
+  app.use(recordRequests(requests, UNLOGGED));
   app.use((_req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");
     next();
@@ -123,6 +138,20 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   });
   app.get("/headers", (req, res) => {
     res.set("Cache-Control", "no-store").json(receivedHeaders(req.rawHeaders));
+  });
+  app.get("/requests", (_req, res) => {
+    res
+      .set("Content-Security-Policy", PAGE_CSP)
+      .set("Cache-Control", "no-store")
+      .type("html")
+      .send(renderRequestLog(requests.entries(), requests.capacity));
+  });
+  app.get("/requests.json", (_req, res) => {
+    res.set("Cache-Control", "no-store").json({ capacity: requests.capacity, entries: requests.entries() });
+  });
+  app.delete("/requests.json", (_req, res) => {
+    requests.clear();
+    res.status(204).end();
   });
   app.get("/", (req, res) => {
     res

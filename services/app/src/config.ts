@@ -1,4 +1,11 @@
-import { type Env, readBoolean, readLabOrigins, readListenAddress, readPort } from "../../shared/src/env.ts";
+import {
+  type Env,
+  readBoolean,
+  readInteger,
+  readLabOrigins,
+  readListenAddress,
+  readPort,
+} from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
@@ -9,6 +16,8 @@ export interface AppConfig {
   readonly labOrigins: readonly string[];
   readonly cors: CorsPolicy;
   readonly logRequests: boolean;
+  /** How many requests /requests keeps; 0 turns the request log off. */
+  readonly requestLogSize: number;
   readonly http: HttpLimits;
 }
 
@@ -19,6 +28,7 @@ export function readAppConfig(env: Env): AppConfig {
     labOrigins: readLabOrigins(env),
     cors: readCorsPolicy(env),
     logRequests: readBoolean(env, "LOG_REQUESTS", true),
+    requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", 200, 0, 10_000),
     http: readHttpLimits(env),
   };
 }

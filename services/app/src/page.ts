@@ -1,4 +1,25 @@
 import { escapeHtml } from "./html.ts";
+import type { LoggedRequest } from "./request-log.ts";
+
+/** The frame every page shares; `title` is escaped here, `body` and `head` must already be safe HTML. */
+export function layout(title: string, body: string, head = ""): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/style.css">
+${head}</head>
+<body>
+<nav class="site"><a href="/">Request console</a> <a href="/requests">Request log</a></nav>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
 
 export interface PageContext {
   /** The origin this page was served from, as the browser sees it (scheme + Host header). */
@@ -16,17 +37,9 @@ export function renderHomePage({ servedFrom, labOrigins }: PageContext): string 
   const others = labOrigins.filter((origin) => origin !== servedFrom);
   const firstTarget = others[0] ?? labOrigins[0] ?? servedFrom;
   const ordered = [firstTarget, ...labOrigins.filter((origin) => origin !== firstTarget)];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cors-lab · ${escapeHtml(servedFrom)}</title>
-<link rel="stylesheet" href="/style.css">
-</head>
-<body>
-<main>
-<h1>cors-lab</h1>
+  return layout(
+    `cors-lab · ${servedFrom}`,
+    `<h1>cors-lab</h1>
 <p>This page was served from <code id="served-from">${escapeHtml(servedFrom)}</code>.</p>
 <p>The same app answers at ${labOrigins.map((origin) => `<code>${escapeHtml(origin)}</code>`).join(", ")}.
 To the browser, each of those is a different origin.</p>
@@ -45,10 +58,41 @@ ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 </section>
 
 <p class="hint">The request console runs <code>fetch(target + "/headers")</code> from this page, as any script on it could.
-When the browser blocks the response, open DevTools (F12) and read the Console: it says which CORS rule failed.</p>
-</main>
-<script src="/console.js" type="module"></script>
-</body>
-</html>
-`;
+When the browser blocks the response, open DevTools (F12) and read the Console: it says which CORS rule failed.
+The <a href="/requests">request log</a> shows what the app received meanwhile.</p>`,
+    `<script src="/console.js" type="module"></script>\n`,
+  );
+}
+
+const cell = (value: string | undefined) =>
+  value === undefined ? "<td></td>" : `<td><code>${escapeHtml(value)}</code></td>`;
+
+/** The request log: what the app received and answered, newest first. Every value is escaped. */
+export function renderRequestLog(entries: readonly LoggedRequest[], capacity: number): string {
+  const rows = entries.map((entry) => {
+    const answered = Object.entries(entry.corsHeaders)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join("\n");
+    return `<tr${entry.preflight ? ' class="preflight"' : ""}>
+<td>${escapeHtml(entry.at.slice(11, 23))}</td>${cell(entry.preflight ? "OPTIONS (preflight)" : entry.method)}${cell(entry.path)}${cell(entry.host)}${cell(entry.origin)}${cell(
+      [entry.accessControlRequestMethod, entry.accessControlRequestHeaders]
+        .filter((v) => v !== undefined)
+        .join(" / ") || undefined,
+    )}<td>${entry.status}</td><td><pre>${escapeHtml(answered || "(none)")}</pre></td>
+</tr>`;
+  });
+  return layout(
+    "cors-lab · request log",
+    `<h1>Request log</h1>
+<p>The last ${capacity} requests the app received, newest first, and the CORS headers it answered
+with. A request the browser blocked is here too: it reached the app, and only its response was
+withheld from the page. Also as JSON: <a href="/requests.json"><code>/requests.json</code></a>.</p>
+<p><a href="/requests">Refresh</a></p>
+<table id="request-log">
+<thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>Host</th><th>Origin</th><th>Access-Control-Request-Method / -Headers</th><th>status</th><th>CORS headers answered</th></tr></thead>
+<tbody>
+${rows.join("\n") || '<tr><td colspan="8">No requests yet.</td></tr>'}
+</tbody>
+</table>`,
+  );
 }

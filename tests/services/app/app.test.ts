@@ -49,7 +49,9 @@ describe("the app", () => {
     await using app = await startApp().started;
     const missing = await http(app.port, "/nope");
     expect(missing.status).toBe(404);
-    expect(missing.body).toBe("Not found: /nope. This lab app serves /, /headers, /healthz.\n");
+    expect(missing.body).toBe(
+      "Not found: /nope. This lab app serves /, /headers, /healthz, /requests, /requests.json.\n",
+    );
     const wrong = await http(app.port, "/headers", { method: "DELETE" });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.allow).toBe("GET, HEAD");

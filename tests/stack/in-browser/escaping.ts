@@ -1,6 +1,7 @@
 // Runs inside the grader image (Chromium + playwright-core), in the app's network namespace: loads the
-// lab page, has it fetch /headers carrying a hostile header, and reports whether the value stayed text.
-// Prints one JSON line; exit code 0 when the value was shown as text and nothing was injected.
+// lab page, has it fetch /headers carrying a hostile header, then loads the request log, where the test
+// has made the app record a hostile Origin; reports whether both values stayed text.
+// Prints one JSON line; exit code 0 when every value was shown as text and nothing was injected.
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
 
@@ -23,8 +24,20 @@ try {
     pwned: "__pwned" in window,
   }));
   const escaped = result.shown.includes(JSON.stringify(HOSTILE).slice(1, -1));
-  console.log(JSON.stringify({ ...result, escaped }));
-  process.exitCode = escaped && result.injectedImages === 0 && !result.pwned ? 0 : 1;
+
+  await page.goto("http://localhost:3000/requests", { waitUntil: "load" });
+  const log = await page.evaluate((hostile) => {
+    const table = document.getElementById("request-log");
+    return {
+      escaped: (table?.textContent ?? "").includes(hostile),
+      injectedImages: document.querySelectorAll("main img").length,
+      pwned: "__pwned" in window,
+    };
+  }, HOSTILE);
+
+  console.log(JSON.stringify({ ...result, escaped, log }));
+  const clean = escaped && result.injectedImages === 0 && !result.pwned;
+  process.exitCode = clean && log.escaped && log.injectedImages === 0 && !log.pwned ? 0 : 1;
 } finally {
   await browser.close();
 }
