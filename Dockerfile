@@ -37,6 +37,7 @@ COPY package.json ./
 COPY services/shared ./services/shared
 COPY services/app ./services/app
 COPY services/proxy ./services/proxy
+COPY lab ./lab
 USER node
 EXPOSE 3000 8080
 # The proxy's service overrides the URL; curl is not in the image, Node is.

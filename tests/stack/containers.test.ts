@@ -68,7 +68,7 @@ describe("least privilege", () => {
 
 describe("what the images carry", () => {
   it.each([
-    ["cors-lab:local", ["node_modules", "package.json", "services"]],
+    ["cors-lab:local", ["lab", "node_modules", "package.json", "services"]],
     ["cors-lab-grader:local", ["lab", "node_modules", "package.json", "services"]],
   ])("%s holds only what it runs, and no .env anywhere", async (image, expected) => {
     const listing = await run("docker", [

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import {
   type Env,
   readBoolean,
@@ -5,6 +6,7 @@ import {
   readLabOrigins,
   readListenAddress,
   readPort,
+  readString,
 } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
@@ -19,7 +21,11 @@ export interface AppConfig {
   /** How many requests /requests keeps; 0 turns the request log off. */
   readonly requestLogSize: number;
   readonly http: HttpLimits;
+  /** The guide's folder: lab/manifest.json and a folder per step. */
+  readonly labDir: string;
 }
+
+const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
 
 export function readAppConfig(env: Env): AppConfig {
   return {
@@ -30,5 +36,6 @@ export function readAppConfig(env: Env): AppConfig {
     logRequests: readBoolean(env, "LOG_REQUESTS", true),
     requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", 200, 0, 10_000),
     http: readHttpLimits(env),
+    labDir: readString(env, "LAB_DIR", LAB_DIR),
   };
 }

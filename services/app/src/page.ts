@@ -12,7 +12,7 @@ export function layout(title: string, body: string, head = ""): string {
 <link rel="stylesheet" href="/style.css">
 ${head}</head>
 <body>
-<nav class="site"><a href="/">Request console</a> <a href="/requests">Request log</a></nav>
+<nav class="site"><a href="/">Request console</a> <a href="/requests">Request log</a> <a href="/lab">Guide</a></nav>
 <main>
 ${body}
 </main>

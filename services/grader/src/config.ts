@@ -1,20 +1,27 @@
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
+
+const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
 
 export interface GraderConfig {
   readonly origins: readonly string[];
   /** A step's expectation file; undefined means the built-in default (nothing shared cross-origin). */
   readonly expectFile: string | undefined;
+  /** A step of the guide, whose expectations come from lab/manifest.json. */
+  readonly step: number | undefined;
+  readonly labDir: string;
   readonly reportDir: string;
   readonly chromiumPath: string;
   readonly timeoutMs: number;
 }
 
-export const USAGE = `Usage: grader [--expect FILE] [--report-dir DIR]
+export const USAGE = `Usage: grader [--step N | --expect FILE] [--report-dir DIR]
 
 Loads each lab origin's page in Chromium, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
 
+  --step N           check step N of the guide (lab/manifest.json names its expectations)
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
   --report-dir DIR   where the JSON report is written (default: REPORT_DIR or ./reports)
   --help             show this text
@@ -31,11 +38,12 @@ export class UsageError extends Error {
 
 /** Undefined means `--help` was asked for. */
 export function readGraderConfig(argv: readonly string[], env: Env): GraderConfig | undefined {
-  let values: { expect?: string; "report-dir"?: string; help?: boolean };
+  let values: { step?: string; expect?: string; "report-dir"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
+        step: { type: "string" },
         expect: { type: "string" },
         "report-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -47,10 +55,18 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     throw new UsageError((error as Error).message);
   }
   if (values.help) return undefined;
-  const expectFile = values.expect ?? readString(env, "GRADER_EXPECT", "");
+  if (values.step !== undefined && values.expect !== undefined) {
+    throw new UsageError("--step and --expect both say what to expect: give one of them");
+  }
+  if (values.step !== undefined && !/^[1-9]\d{0,2}$/.test(values.step)) {
+    throw new UsageError(`--step takes a step number such as 3, not ${JSON.stringify(values.step)}`);
+  }
+  const expectFile = values.step !== undefined ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
   return {
     origins: readLabOrigins(env),
     expectFile: expectFile === "" ? undefined : expectFile,
+    step: values.step === undefined ? undefined : Number(values.step),
+    labDir: readString(env, "LAB_DIR", LAB_DIR),
     reportDir: values["report-dir"] ?? readString(env, "REPORT_DIR", "reports"),
     chromiumPath: readString(env, "CHROMIUM_PATH", "/usr/bin/chromium"),
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),

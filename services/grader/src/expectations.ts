@@ -5,9 +5,12 @@
 //                  "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
 // `default` covers every pair not listed; `reason` (a Chromium CORS error code) is optional.
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseOrigin } from "../../shared/src/env.ts";
+import { readManifest } from "../../shared/src/lab-manifest.ts";
 
-export type Verdict = "allowed" | "blocked";
+/** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
+export type Verdict = "allowed" | "blocked" | "any";
 
 export interface PairExpectation {
   readonly expect: Verdict;
@@ -44,10 +47,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function readVerdict(source: string, where: string, value: unknown): Verdict {
-  if (value === "allowed" || value === "blocked") return value;
+  if (value === "allowed" || value === "blocked" || value === "any") return value;
   throw new ExpectationsError(
     source,
-    `${where} must be "allowed" or "blocked", not ${JSON.stringify(value)}`,
+    `${where} must be "allowed", "blocked" or "any", not ${JSON.stringify(value)}`,
   );
 }
 
@@ -127,4 +130,20 @@ export function expectationFor(expectations: Expectations, page: string, target:
       expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
     }
   );
+}
+
+/** The expectation file of step `number` of the guide; unknown steps and steps without one are errors. */
+export async function stepExpectations(labDir: string, number: number): Promise<string> {
+  const steps = await readManifest(labDir);
+  const step = steps[number - 1];
+  if (step === undefined) {
+    throw new ExpectationsError(
+      "--step",
+      `there is no step ${number}; the guide has steps 1 to ${steps.length}`,
+    );
+  }
+  if (step.expectations === undefined) {
+    throw new ExpectationsError("--step", `step ${number} (${step.title}) has no check for the grader`);
+  }
+  return join(labDir, step.folder, step.expectations);
 }

@@ -1,7 +1,12 @@
 import { loadEnvFile } from "../../shared/src/env.ts";
 import { BrowserProbe } from "./browser-probe.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
-import { DEFAULT_EXPECTATIONS, type Expectations, loadExpectations } from "./expectations.ts";
+import {
+  DEFAULT_EXPECTATIONS,
+  type Expectations,
+  loadExpectations,
+  stepExpectations,
+} from "./expectations.ts";
 import { checkPairsAgainstOrigins, runMatrix, summarize } from "./matrix.ts";
 import { unreachableOrigins } from "./reachability.ts";
 import { renderSummary, renderTable, writeReport } from "./report.ts";
@@ -22,8 +27,10 @@ try {
     process.stdout.write(`${USAGE}\n`);
     process.exit(EXIT.pass);
   }
-  expectations = config.expectFile ? await loadExpectations(config.expectFile) : DEFAULT_EXPECTATIONS;
-  checkPairsAgainstOrigins(config.expectFile ?? "default expectations", expectations, config.origins);
+  const expectFile =
+    config.step === undefined ? config.expectFile : await stepExpectations(config.labDir, config.step);
+  expectations = expectFile ? await loadExpectations(expectFile) : DEFAULT_EXPECTATIONS;
+  checkPairsAgainstOrigins(expectFile ?? "default expectations", expectations, config.origins);
 } catch (error) {
   const message = (error as Error).message;
   fail(EXIT.usage, error instanceof UsageError ? `${message}\n\n${USAGE}` : message);
@@ -68,7 +75,7 @@ const summary = summarize(results);
 process.stdout.write(`${renderTable(results)}\n\n${renderSummary(summary)}\n`);
 const path = await writeReport(config.reportDir, {
   title: expectations.title,
-  expectations: config.expectFile ?? "default",
+  expectations: config.step === undefined ? (config.expectFile ?? "default") : `step ${config.step}`,
   startedAt: startedAt.toISOString(),
   durationMs: Date.now() - startedAt.getTime(),
   timings: { launchMs, matrixMs },

@@ -9,7 +9,7 @@ describe("the grader's command line", () => {
   it("prints its usage for --help", async () => {
     const result = await run(process.execPath, [GRADER, "--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Usage: grader [--expect FILE] [--report-dir DIR]");
+    expect(result.stdout).toContain("Usage: grader [--step N | --expect FILE] [--report-dir DIR]");
   });
 
   it("rejects an unknown option with exit code 2 and the usage", async () => {
@@ -25,6 +25,28 @@ describe("the grader's command line", () => {
     expect(result.stderr).toBe(
       'grader: LAB_ORIGINS="localhost:3000" is not valid: expected an origin such as http://app.local:8080 (scheme, host, port; no path)\n',
     );
+  });
+
+  it.each([
+    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 3\n"],
+    [["--step", "three"], 'grader: --step takes a step number such as 3, not "three"'],
+    [
+      ["--step", "3", "--expect", "x.json"],
+      "grader: --step and --expect both say what to expect: give one of them",
+    ],
+  ])("refuses %j with exit code 2 and a message", async (args, message) => {
+    const result = await run(process.execPath, [GRADER, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.startsWith(message)).toBe(true);
+  });
+
+  it("finds a step's expectations through the manifest, then checks the lab is there", async () => {
+    const port = await freePort();
+    const result = await run(process.execPath, [GRADER, "--step", "1"], {
+      ...process.env,
+      LAB_ORIGINS: `http://127.0.0.1:${port}`,
+    });
+    expect(result.code, result.stderr).toBe(3);
   });
 
   it("exits 3, saying how to start the lab, when the lab is not reachable", async () => {

@@ -38,7 +38,7 @@ describe("expectations", () => {
     [{ default: "open" }, '"default" must be an object'],
     [
       { default: { "cross-origin": "maybe" } },
-      'default["cross-origin"] must be "allowed" or "blocked", not "maybe"',
+      'default["cross-origin"] must be "allowed", "blocked" or "any", not "maybe"',
     ],
     [{ pairs: {} }, '"pairs" must be an array'],
     [{ pairs: [{ page: "app.local", target: API, expect: "allowed" }] }, "pairs[0].page must be an origin"],
@@ -98,6 +98,16 @@ describe("judging a pair", () => {
     const got = { result: "blocked", cause: "cors", reason: "AllowOriginMismatch" } as const;
     expect(judge({ expect: "blocked", reason: "AllowOriginMismatch" }, got)).toBe(true);
     expect(judge({ expect: "blocked", reason: "MissingAllowOriginHeader" }, got)).toBe(false);
+  });
+
+  it("lets a pair marked any be allowed or blocked by CORS, but not blocked for another reason", () => {
+    expect(judge({ expect: "any" }, { result: "allowed", status: 200 })).toBe(true);
+    expect(
+      judge({ expect: "any" }, { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" }),
+    ).toBe(true);
+    expect(
+      judge({ expect: "any" }, { result: "blocked", cause: "other", reason: "net::ERR_NAME_NOT_RESOLVED" }),
+    ).toBe(false);
   });
 
   it("wants an allowed pair allowed", () => {

@@ -1,0 +1,63 @@
+// The lab guide at /lab: lab/manifest.json and each step's README.md, rendered with marked. The same
+// Markdown files read well on GitHub; links between step folders become links between /lab pages.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Marked, type Token } from "marked";
+import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
+import { escapeHtml } from "./html.ts";
+import { layout } from "./page.ts";
+
+export interface Guide {
+  readonly steps: readonly LabStep[];
+  readonly index: string;
+  /** The page of step `number`, or undefined when there is no such step. */
+  page(number: number): string | undefined;
+}
+
+/** `../03-cross-origin-request/README.md#x` → `/lab/3#x`, for links to a step's folder or text. */
+function stepLinks(steps: readonly LabStep[]) {
+  return (token: Token) => {
+    if (token.type !== "link" || /^[a-z]+:/i.test(token.href)) return;
+    const match = /^(?:\.\.\/|\.\/)?([a-z0-9-]+)\/(?:README\.md)?(#.*)?$/.exec(token.href);
+    const step = match && steps.find((s) => s.folder === match[1]);
+    if (step) token.href = `/lab/${step.number}${match[2] ?? ""}`;
+  };
+}
+
+function navigation(steps: readonly LabStep[], number: number): string {
+  const link = (n: number, text: string) =>
+    steps[n - 1] ? `<a href="/lab/${n}">${text}</a>` : "<span></span>";
+  return `<nav class="steps">${link(number - 1, `← Step ${number - 1}`)}<a href="/lab">All steps</a>${link(number + 1, `Step ${number + 1} →`)}</nav>`;
+}
+
+export async function loadGuide(labDir: string): Promise<Guide> {
+  const steps = await readManifest(labDir);
+  const marked = new Marked({ gfm: true, walkTokens: stepLinks(steps) });
+  const pages = await Promise.all(
+    steps.map(async (step) => {
+      const markdown = await readFile(join(labDir, step.folder, "README.md"), "utf8");
+      // Our own Markdown, so its HTML is trusted; only values from requests are ever escaped.
+      const html = marked.parse(markdown, { async: false });
+      const nav = navigation(steps, step.number);
+      return layout(
+        `cors-lab · Step ${step.number}: ${step.title}`,
+        `${nav}\n<article class="guide">${html}</article>\n${nav}`,
+      );
+    }),
+  );
+  const list = steps
+    .map(
+      (step) =>
+        `<li><a href="/lab/${step.number}">${escapeHtml(step.title)}</a> <span class="check">${escapeHtml(step.check)}</span></li>`,
+    )
+    .join("\n");
+  const index = layout(
+    "cors-lab · the guide",
+    `<h1>The cors-lab guide</h1>
+<p>Work through the steps in order. Each ends with a check you can run with <code>npm run grade -- --step N</code>.</p>
+<ol class="guide-steps">
+${list}
+</ol>`,
+  );
+  return { steps, index, page: (number) => pages[number - 1] };
+}

@@ -1,0 +1,101 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../../services/app/src/app.ts";
+import { readAppConfig } from "../../../services/app/src/config.ts";
+import { http, listen } from "../../support/http.ts";
+import { recordingLogger } from "../../support/quiet-logger.ts";
+
+function startApp(env: Record<string, string> = {}) {
+  const log = recordingLogger();
+  return {
+    log,
+    started: listen(createServer(createApp(readAppConfig({ LOG_REQUESTS: "false", ...env }), log))),
+  };
+}
+
+describe("the guide at /lab", () => {
+  it("lists every step of lab/manifest.json with its check", async () => {
+    await using app = await startApp().started;
+    const index = await http(app.port, "/lab");
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('<a href="/lab/1">Start the lab</a>');
+    expect(index.body).toContain('<a href="/lab/3">A cross-origin request</a>');
+    expect(index.body).toContain(
+      "Every cross-origin read is blocked by CORS, every same-origin read allowed.",
+    );
+  });
+
+  it("renders a step's Markdown, with navigation to its neighbours", async () => {
+    await using app = await startApp().started;
+    const page = await http(app.port, "/lab/2");
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.body).toContain("<h1>Step 2 — The basic server and <code>/headers</code></h1>");
+    expect(page.body).toContain("<table>");
+    expect(page.body).toContain('<a href="/lab/1">← Step 1</a>');
+    expect(page.body).toContain('<a href="/lab/3">Step 3 →</a>');
+  });
+
+  it("turns links between step folders into links between guide pages", async () => {
+    await using app = await startApp().started;
+    const dir = await mkdtemp(join(tmpdir(), "cors-lab-guide-"));
+    try {
+      await import("node:fs/promises").then(async (fs) => {
+        await fs.mkdir(join(dir, "01-one"));
+        await fs.mkdir(join(dir, "02-two"));
+      });
+      await writeFile(
+        join(dir, "manifest.json"),
+        JSON.stringify({
+          steps: [
+            { number: 1, folder: "01-one", title: "One", check: "One works." },
+            { number: 2, folder: "02-two", title: "Two", check: "Two works." },
+          ],
+        }),
+      );
+      await writeFile(
+        join(dir, "01-one", "README.md"),
+        "# One\n\nOn to [two](../02-two/README.md#start), or [away](https://example.org/).\n",
+      );
+      await writeFile(join(dir, "02-two", "README.md"), "# Two\n");
+      await using custom = await startApp({ LAB_DIR: dir }).started;
+      const page = await http(custom.port, "/lab/1");
+      expect(page.body).toContain('<a href="/lab/2#start">two</a>');
+      expect(page.body).toContain('<a href="https://example.org/">away</a>');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+    expect((await http(app.port, "/lab/1")).status).toBe(200);
+  });
+
+  it("answers an unknown step with 404 and where to look, and other methods with 405", async () => {
+    await using app = await startApp().started;
+    const missing = await http(app.port, "/lab/42");
+    expect(missing.status).toBe(404);
+    expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 3: see /lab\n");
+    expect((await http(app.port, "/lab/one")).status).toBe(404);
+    expect((await http(app.port, "/lab/1", { method: "POST" })).status).toBe(405);
+  });
+
+  it("explains a broken manifest with a 500 naming the problem, and keeps the rest of the app up", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cors-lab-guide-"));
+    try {
+      await writeFile(join(dir, "manifest.json"), '{"steps": [{"number": 2}]}');
+      const { log, started } = startApp({ LAB_DIR: dir });
+      await using app = await started;
+      const broken = await http(app.port, "/lab");
+      expect(broken.status).toBe(500);
+      expect(broken.body).toBe(
+        `The guide cannot be loaded: ${join(dir, "manifest.json")}: steps[0].number must be 1 (steps are numbered in order), not 2\n`,
+      );
+      expect(
+        log.lines.some((line) => line.level === "error" && line.message === "the guide cannot be loaded"),
+      ).toBe(true);
+      expect((await http(app.port, "/headers")).status).toBe(200);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});
