@@ -19,7 +19,7 @@ describe("the lab manifest", () => {
       expect(text.split("\n")[0]).toBe(
         `# Step ${step.number} — ${step.title.replace("/headers", "`/headers`")}`,
       );
-      expect(step.check).toMatch(/^[A-Z][^.]*\.$/);
+      expect(step.check).toMatch(/^[A-Z][^\n]{0,150}\.$/); // one sentence a learner reads at a glance
     },
   );
 
@@ -30,6 +30,15 @@ describe("the lab manifest", () => {
       await access(path);
       const expectations = await loadExpectations(path);
       expect(() => checkPairsAgainstOrigins(path, expectations, DEFAULT_LAB_ORIGINS)).not.toThrow();
+    },
+  );
+});
+
+describe("reference solutions", () => {
+  it.each(steps.filter((step) => step.solution !== undefined))(
+    "step $number has its cors-policy.ts",
+    async (step) => {
+      await access(join(LAB, step.folder, step.solution as string, "cors-policy.ts"));
     },
   );
 });

@@ -43,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     CORS_ALLOW_CREDENTIALS: "",
     CORS_MAX_AGE: "",
     GRADER_EXPECT: "",
+    CORS_POLICY_DIR: "./services/app/policy",
     // Short enough for the slow-client and hung-app tests to finish quickly.
     HTTP_HEADERS_TIMEOUT_MS: "2000",
     HTTP_REQUEST_TIMEOUT_MS: "30000",

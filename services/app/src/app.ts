@@ -7,6 +7,7 @@ import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { type Guide, loadGuide } from "./guide.ts";
 import { renderHomePage, renderRequestLog } from "./page.ts";
+import { loadPolicyFile } from "./policy-loader.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
@@ -136,8 +137,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     res.set("X-Content-Type-Options", "nosniff");
     next();
   });
-  const cors = corsMiddleware(config.cors);
-  if (cors) app.use(cors);
+  // The student's policy file, or the CORS_* variables while it exports null (issue #3's workflow).
+  app.use(loadPolicyFile(config.policyFile, corsMiddleware(config.cors), log, config.watchPolicy).middleware);
 
   app.get("/healthz", (_req, res) => {
     res.type("text/plain").send("ok\n");

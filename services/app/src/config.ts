@@ -23,7 +23,12 @@ export interface AppConfig {
   readonly http: HttpLimits;
   /** The guide's folder: lab/manifest.json and a folder per step. */
   readonly labDir: string;
+  /** The student's CORS policy file, and whether edits to it are picked up while the app runs. */
+  readonly policyFile: string;
+  readonly watchPolicy: boolean;
 }
+
+const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
 
 const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
 
@@ -37,5 +42,7 @@ export function readAppConfig(env: Env): AppConfig {
     requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", 200, 0, 10_000),
     http: readHttpLimits(env),
     labDir: readString(env, "LAB_DIR", LAB_DIR),
+    policyFile: readString(env, "CORS_POLICY_FILE", POLICY_FILE),
+    watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", true),
   };
 }

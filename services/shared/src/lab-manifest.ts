@@ -12,6 +12,8 @@ export interface LabStep {
   readonly check: string;
   /** The step's grader expectations, relative to its folder, if it has any. */
   readonly expectations?: string;
+  /** Folder, relative to the step's, holding the reference solution's cors-policy.ts. */
+  readonly solution?: string;
 }
 
 export class ManifestError extends Error {
@@ -54,9 +56,15 @@ export function parseManifest(source: string, data: unknown): LabStep[] {
       title: text(source, `${where}.title`, step.title),
       check: text(source, `${where}.check`, step.check),
     };
-    return step.expectations === undefined
-      ? parsed
-      : { ...parsed, expectations: text(source, `${where}.expectations`, step.expectations, FILE) };
+    return {
+      ...parsed,
+      ...(step.expectations === undefined
+        ? {}
+        : { expectations: text(source, `${where}.expectations`, step.expectations, FILE) }),
+      ...(step.solution === undefined
+        ? {}
+        : { solution: text(source, `${where}.solution`, step.solution, FOLDER) }),
+    };
   });
 }
 

@@ -37,8 +37,11 @@ function startProcess(entry: string, env: Record<string, string>) {
   return {
     child,
     async listening(): Promise<void> {
-      const [line] = (await once(child.stdout, "data")) as [Buffer];
-      expect(line.toString()).toContain("listening");
+      let seen = "";
+      while (!seen.includes("listening")) {
+        const [chunk] = (await once(child.stdout, "data")) as [Buffer];
+        seen += chunk.toString();
+      }
     },
     async exitCode(): Promise<number> {
       if (child.exitCode !== null) return child.exitCode;
