@@ -103,6 +103,9 @@ describe("the grader's verdict", () => {
     const graded = await grade(["--expect", "/reports/all-allowed.json"]);
     expect(graded.code).toBe(1);
     expect(graded.stdout).toContain("12 pair(s) not as expected");
+    expect(graded.stdout).toContain(
+      "- http://localhost:3000 -> http://127.0.0.1:3000: http://127.0.0.1:3000 answered without Access-Control-Allow-Origin",
+    );
     const report = await readReport();
     expect(report.summary).toMatchObject({ pairs: 16, passed: 4, failed: 12 });
     expect(report.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`)).toEqual(

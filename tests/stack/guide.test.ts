@@ -36,6 +36,7 @@ describe.each(steps.filter((step) => step.solution !== undefined))("step $number
     const graded = await grade(step.number);
     expect(graded.code, graded.stdout + graded.stderr).toBe(1);
     expect(graded.stdout).toContain("MISMATCH");
+    expect(graded.stdout).toContain("What to look at:");
   });
 
   it("passes with its reference solution as the policy file", async () => {

@@ -7,9 +7,10 @@ import {
   loadExpectations,
   stepExpectations,
 } from "./expectations.ts";
+import { hintFor } from "./hints.ts";
 import { checkPairsAgainstOrigins, runMatrix, summarize } from "./matrix.ts";
 import { unreachableOrigins } from "./reachability.ts";
-import { renderSummary, renderTable, writeReport } from "./report.ts";
+import { renderHints, renderSummary, renderTable, writeReport } from "./report.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
 
 const EXIT = { pass: 0, mismatch: 1, usage: 2, unreachable: 3, browser: 4 } as const;
@@ -72,7 +73,7 @@ let matrixMs: number;
 }
 
 const summary = summarize(results);
-process.stdout.write(`${renderTable(results)}\n\n${renderSummary(summary)}\n`);
+process.stdout.write(`${renderTable(results)}\n\n${renderHints(results)}${renderSummary(summary)}\n`);
 const path = await writeReport(config.reportDir, {
   title: expectations.title,
   expectations: config.step === undefined ? (config.expectFile ?? "default") : `step ${config.step}`,
@@ -82,7 +83,7 @@ const path = await writeReport(config.reportDir, {
   chromium,
   origins: config.origins,
   summary,
-  pairs: results,
+  pairs: results.map((result) => ({ ...result, hint: hintFor(result) })),
 }).catch((error: NodeJS.ErrnoException) =>
   fail(
     EXIT.usage,

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Outcome } from "./browser-probe.ts";
 import type { PairExpectation } from "./expectations.ts";
+import { hintFor } from "./hints.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 
 export interface Report {
@@ -14,7 +15,7 @@ export interface Report {
   readonly chromium: string;
   readonly origins: readonly string[];
   readonly summary: Summary;
-  readonly pairs: readonly PairResult[];
+  readonly pairs: readonly (PairResult & { readonly hint: string | undefined })[];
 }
 
 export const REPORT_FILE = "origin-matrix.json";
@@ -53,6 +54,15 @@ export function renderTable(results: readonly PairResult[]): string {
       .join("  ")
       .trimEnd();
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+/** One hint per pair that is not as expected, in plain words; empty when every pair passed. */
+export function renderHints(results: readonly PairResult[]): string {
+  const hints = results.flatMap((result) => {
+    const hint = hintFor(result);
+    return hint === undefined ? [] : [`- ${result.page} -> ${result.target}: ${hint}`];
+  });
+  return hints.length === 0 ? "" : `What to look at:\n${hints.join("\n")}\n\n`;
 }
 
 export function renderSummary(summary: Summary): string {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../../services/grader/src/browser-probe.ts";
+import type { PairExpectation } from "../../../services/grader/src/expectations.ts";
+import { hintFor } from "../../../services/grader/src/hints.ts";
+import { judge } from "../../../services/grader/src/matrix.ts";
+
+const APP = "http://app.local:8080";
+const API = "http://api.local:8080";
+
+function pair(expected: PairExpectation, got: Outcome) {
+  return { page: APP, target: API, expected, got, pass: judge(expected, got) };
+}
+
+describe("hints", () => {
+  it("says nothing about a pair that passed", () => {
+    expect(
+      hintFor(pair({ expect: "blocked" }, { result: "blocked", cause: "cors", reason: "X" })),
+    ).toBeUndefined();
+  });
+
+  it("explains a missing Access-Control-Allow-Origin where the step wants the pair allowed", () => {
+    expect(
+      hintFor(
+        pair({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" }),
+      ),
+    ).toBe(
+      `${API} answered without Access-Control-Allow-Origin, so a page from ${APP} may not read it. ` +
+        `This step expects ${APP} to be allowed: see services/app/policy/cors-policy.ts.`,
+    );
+  });
+
+  it("says the policy allows too much when a pair that should be blocked was read", () => {
+    expect(hintFor(pair({ expect: "blocked" }, { result: "allowed", status: 200 }))).toContain(
+      "allows more than it should",
+    );
+  });
+
+  it("names the expected reason when the block came for another one", () => {
+    const hint = hintFor(
+      pair(
+        { expect: "blocked", reason: "MissingAllowOriginHeader" },
+        { result: "blocked", cause: "cors", reason: "AllowOriginMismatch" },
+      ),
+    );
+    expect(hint).toContain("allows another origin");
+    expect(hint).toContain("expects the block to be MissingAllowOriginHeader instead");
+  });
+
+  it("points at the lab itself for a block that is not CORS", () => {
+    expect(
+      hintFor(
+        pair(
+          { expect: "blocked" },
+          { result: "blocked", cause: "other", reason: "net::ERR_NAME_NOT_RESOLVED" },
+        ),
+      ),
+    ).toContain(
+      "not CORS (net::ERR_NAME_NOT_RESOLVED). Is the lab running, and do app.local and api.local resolve?",
+    );
+  });
+
+  it("falls back to the code itself for a CORS error it has no words for", () => {
+    expect(
+      hintFor(pair({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "NewCorsError" })),
+    ).toContain("Chromium blocked it with CORS error NewCorsError.");
+  });
+});
