@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ConfigError, type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
+import { type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
 
 const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
 
@@ -72,5 +72,3 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),
   };
 }
-
-export { ConfigError };

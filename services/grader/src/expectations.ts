@@ -4,9 +4,9 @@
 //     "pairs": [ { "page": "http://app.local:8080", "target": "http://api.local:8080",
 //                  "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
 // `default` covers every pair not listed; `reason` (a Chromium CORS error code) is optional.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseOrigin } from "../../shared/src/env.ts";
+import { readJsonFile } from "../../shared/src/json-file.ts";
 import { readManifest } from "../../shared/src/lab-manifest.ts";
 
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
@@ -106,21 +106,7 @@ export function parseExpectations(source: string, data: unknown): Expectations {
 }
 
 export async function loadExpectations(path: string): Promise<Expectations> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new ExpectationsError(
-      path,
-      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ExpectationsError(path, `not valid JSON (${(error as Error).message})`);
-  }
+  const data = await readJsonFile(path, (problem) => new ExpectationsError(path, problem));
   return parseExpectations(path, data);
 }
 

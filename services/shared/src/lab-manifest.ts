@@ -1,7 +1,7 @@
 // lab/manifest.json: the guide's steps, in order. Read by the app (to serve the guide) and by the
 // grader (to find a step's expectations); every problem names the file and the place in it.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readJsonFile } from "./json-file.ts";
 
 export interface LabStep {
   readonly number: number;
@@ -70,20 +70,5 @@ export function parseManifest(source: string, data: unknown): LabStep[] {
 
 export async function readManifest(labDir: string): Promise<LabStep[]> {
   const source = join(labDir, "manifest.json");
-  let raw: string;
-  try {
-    raw = await readFile(source, "utf8");
-  } catch (error) {
-    throw new ManifestError(
-      source,
-      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (error) {
-    throw new ManifestError(source, `not valid JSON (${(error as Error).message})`);
-  }
-  return parseManifest(source, data);
+  return parseManifest(source, await readJsonFile(source, (problem) => new ManifestError(source, problem)));
 }
