@@ -1,12 +1,11 @@
 import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { malformed } from "../../shared/src/http-server.ts";
-import { ManifestError } from "../../shared/src/lab-manifest.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
-import { type Guide, loadGuide } from "./guide.ts";
-import { renderHomePage, renderRequestLog } from "./page.ts";
+import { guideRoutes } from "./guide.ts";
+import { PAGE_CSP, renderHomePage, renderRequestLog } from "./page.ts";
 import { loadPolicyFile } from "./policy-loader.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 
@@ -30,10 +29,6 @@ const UNLOGGED = new Set([
   "/style.css",
   "/favicon.ico",
 ]);
-
-// The page fetches other origins, so connect-src stays open; everything else is this origin only.
-const PAGE_CSP =
-  "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Request headers as the app received them: original names, order kept, repeated names as arrays. */
 export function receivedHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
@@ -160,47 +155,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     requests.clear();
     res.status(204).end();
   });
-  // Read once, on the first visit: a broken guide must not keep the lab itself from starting.
-  let guide: Promise<Guide> | undefined;
-  const theGuide = () =>
-    (guide ??= loadGuide(config.labDir).catch((error) => {
-      guide = undefined;
-      throw error;
-    }));
-  const guidePage = (pick: (guide: Guide, req: Request) => string | undefined): RequestHandler => {
-    return async (req, res) => {
-      let loaded: Guide;
-      try {
-        loaded = await theGuide();
-      } catch (error) {
-        if (!(error instanceof ManifestError)) throw error;
-        log.error("the guide cannot be loaded", { error: error.message });
-        res.status(500).type("text/plain").send(`The guide cannot be loaded: ${error.message}\n`);
-        return;
-      }
-      const html = pick(loaded, req);
-      if (html === undefined) {
-        res
-          .status(404)
-          .type("text/plain")
-          .send(
-            `There is no step ${req.params.step}. The guide has steps 1 to ${loaded.steps.length}: see /lab\n`,
-          );
-        return;
-      }
-      res.set("Content-Security-Policy", PAGE_CSP).type("html").send(html);
-    };
-  };
-  app.get(
-    "/lab",
-    guidePage((loaded) => loaded.index),
-  );
-  app.get(
-    "/lab/:step",
-    guidePage((loaded, req) =>
-      /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined,
-    ),
-  );
+  app.use(guideRoutes(config.labDir, log));
   app.get("/", (req, res) => {
     res
       .set("Content-Security-Policy", PAGE_CSP)

@@ -2,10 +2,12 @@
 // Markdown files read well on GitHub; links between step folders become links between /lab pages.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type Request, type RequestHandler, Router } from "express";
 import { Marked, type Token } from "marked";
-import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
+import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
+import type { Logger } from "../../shared/src/log.ts";
 import { escapeHtml } from "./html.ts";
-import { layout } from "./page.ts";
+import { layout, PAGE_CSP } from "./page.ts";
 
 export interface Guide {
   readonly steps: readonly LabStep[];
@@ -35,7 +37,13 @@ export async function loadGuide(labDir: string): Promise<Guide> {
   const marked = new Marked({ gfm: true, walkTokens: stepLinks(steps) });
   const pages = await Promise.all(
     steps.map(async (step) => {
-      const markdown = await readFile(join(labDir, step.folder, "README.md"), "utf8");
+      const file = join(labDir, step.folder, "README.md");
+      const markdown = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new ManifestError(
+          file,
+          `cannot read step ${step.number}'s text (${error.code ?? error.message})`,
+        );
+      });
       // Our own Markdown, so its HTML is trusted; only values from requests are ever escaped.
       const html = marked.parse(markdown, { async: false });
       const nav = navigation(steps, step.number);
@@ -60,4 +68,48 @@ ${list}
 </ol>`,
   );
   return { steps, index, page: (number) => pages[number - 1] };
+}
+
+/** GET /lab and /lab/N. The guide is read on the first visit: a broken one must not stop the lab. */
+export function guideRoutes(labDir: string, log: Logger): Router {
+  let guide: Promise<Guide> | undefined;
+  const theGuide = () =>
+    (guide ??= loadGuide(labDir).catch((error) => {
+      guide = undefined;
+      throw error;
+    }));
+
+  const guidePage = (pick: (guide: Guide, req: Request) => string | undefined): RequestHandler => {
+    return async (req, res) => {
+      let loaded: Guide;
+      try {
+        loaded = await theGuide();
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        log.error("the guide cannot be loaded", { error: error.message });
+        res.status(500).type("text/plain").send(`The guide cannot be loaded: ${error.message}\n`);
+        return;
+      }
+      const html = pick(loaded, req);
+      if (html === undefined) {
+        const message = `There is no step ${req.params.step}. The guide has steps 1 to ${loaded.steps.length}: see /lab\n`;
+        res.status(404).type("text/plain").send(message);
+        return;
+      }
+      res.set("Content-Security-Policy", PAGE_CSP).type("html").send(html);
+    };
+  };
+
+  const router = Router();
+  router.get(
+    "/lab",
+    guidePage((loaded) => loaded.index),
+  );
+  router.get(
+    "/lab/:step",
+    guidePage((loaded, req) =>
+      /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined,
+    ),
+  );
+  return router;
 }

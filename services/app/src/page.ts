@@ -1,6 +1,10 @@
 import { escapeHtml } from "./html.ts";
 import type { LoggedRequest } from "./request-log.ts";
 
+// The console fetches other origins, so connect-src stays open; everything else is this origin only.
+export const PAGE_CSP =
+  "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** The frame every page shares; `title` is escaped here, `body` and `head` must already be safe HTML. */
 export function layout(title: string, body: string, head = ""): string {
   return `<!doctype html>
