@@ -16,11 +16,12 @@ export interface HttpAnswer {
 export async function http(
   port: number,
   path: string,
-  options: { host?: string; method?: string; headers?: Record<string, string> } = {},
+  options: { host?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<HttpAnswer> {
   const { statusCode, headers, body } = await request(`http://127.0.0.1:${port}${path}`, {
     method: (options.method ?? "GET") as "GET",
     headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+    body: options.body,
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });

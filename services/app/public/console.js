@@ -2,9 +2,21 @@
 // Everything shown is set with textContent, never as HTML.
 const form = document.getElementById("console");
 const target = document.getElementById("target");
+const kind = document.getElementById("kind");
 const outcome = document.getElementById("outcome");
 const response = document.getElementById("response");
 let run = 0;
+
+// What each kind of request sends. A PUT with a JSON body and a custom header is not a "simple"
+// request, so the browser first asks the target with an OPTIONS preflight.
+const REQUESTS = {
+  simple: {},
+  preflight: {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", "X-Lab-Token": "cors-lab" },
+    body: JSON.stringify({ hello: "from the request console" }),
+  },
+};
 
 function show(state, text, body) {
   outcome.dataset.state = state;
@@ -20,7 +32,7 @@ form.addEventListener("submit", async (event) => {
   const url = `${target.value}/headers`;
   show("pending", `Fetching ${url} …`);
   try {
-    const res = await fetch(url);
+    const res = await fetch(url, REQUESTS[kind.value] ?? REQUESTS.simple);
     const text = await res.text();
     let body = text;
     try {

@@ -14,7 +14,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 /** What each path answers to; anything else is a 404, a known path with another method a 405. */
 const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/": ["GET", "HEAD"],
-  "/headers": ["GET", "HEAD"],
+  "/headers": ["GET", "HEAD", "PUT"],
   "/healthz": ["GET", "HEAD"],
   "/requests": ["GET", "HEAD"],
   "/requests.json": ["GET", "HEAD", "DELETE"],
@@ -140,6 +140,12 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   });
   app.get("/headers", (req, res) => {
     res.set("Cache-Control", "no-store").json(receivedHeaders(req.rawHeaders));
+  });
+  // The preflighted request of the guide (step 7): a JSON body, answered with what arrived.
+  app.put("/headers", express.json({ limit: "16kb" }), (req, res) => {
+    res
+      .set("Cache-Control", "no-store")
+      .json({ headers: receivedHeaders(req.rawHeaders), body: req.body ?? null });
   });
   app.get("/requests", (_req, res) => {
     res

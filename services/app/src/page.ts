@@ -55,6 +55,11 @@ To the browser, each of those is a different origin.</p>
 <select id="target" name="target">
 ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 </select>
+<label for="kind">as</label>
+<select id="kind" name="kind">
+<option value="simple">GET, a simple request</option>
+<option value="preflight">PUT with JSON and an X-Lab-Token header (preflighted)</option>
+</select>
 <button id="send" type="submit">Send request</button>
 </form>
 <p id="outcome" role="status" aria-live="polite">No request sent yet.</p>

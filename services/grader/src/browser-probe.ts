@@ -1,6 +1,7 @@
 // Drives Debian's Chromium through playwright-core: loads a page origin's `/`, uses its request
 // console to fetch a target's `/headers`, and asks DevTools (Audits domain) why a block happened.
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
+import type { RequestKind } from "./expectations.ts";
 
 export type Outcome =
   | { readonly result: "allowed"; readonly status: number }
@@ -66,7 +67,11 @@ export class BrowserProbe {
   }
 
   /** Loads `page`'s home page in a fresh context and fetches each target from it, one after another. */
-  async probeFrom(page: string, targets: readonly string[]): Promise<Map<string, Outcome>> {
+  async probeFrom(
+    page: string,
+    targets: readonly string[],
+    kind: RequestKind,
+  ): Promise<Map<string, Outcome>> {
     const outcomes = new Map<string, Outcome>();
     const context = await this.#browser.newContext();
     try {
@@ -84,7 +89,7 @@ export class BrowserProbe {
         return outcomes;
       }
       for (const [index, target] of targets.entries()) {
-        outcomes.set(target, await this.#fetchFromConsole(tab, target, index + 1, issues, failures));
+        outcomes.set(target, await this.#fetchFromConsole(tab, target, kind, index + 1, issues, failures));
       }
       return outcomes;
     } finally {
@@ -95,6 +100,7 @@ export class BrowserProbe {
   async #fetchFromConsole(
     tab: Page,
     target: string,
+    kind: RequestKind,
     run: number,
     issues: CorsIssues,
     failures: Map<string, string>,
@@ -104,7 +110,7 @@ export class BrowserProbe {
       // The page's own console makes the request, as a student's click would (submitting its form),
       // and one round trip reports the outcome it shows; Playwright's click and select actions, with
       // their waits for a stable layout, cost more than the request itself.
-      const shown = await tab.evaluate(useRequestConsole, { target, run, timeoutMs: this.#timeoutMs });
+      const shown = await tab.evaluate(useRequestConsole, { target, kind, run, timeoutMs: this.#timeoutMs });
       if (shown.state === "allowed") {
         return { result: "allowed", status: Number(/answered (\d{3})/.exec(shown.text)?.[1] ?? 0) };
       }
@@ -126,16 +132,12 @@ export class BrowserProbe {
   }
 }
 
-/** Runs in the page: picks `target` in the request console, submits it, and waits for run `run`'s outcome. */
-async function useRequestConsole({
-  target,
-  run,
-  timeoutMs,
-}: {
-  target: string;
-  run: number;
-  timeoutMs: number;
-}) {
+/** Runs in the page: picks `target` and `kind` in the request console, submits, waits for run `run`'s outcome. */
+async function useRequestConsole(options: { target: string; kind: string; run: number; timeoutMs: number }) {
+  const { target, kind, run, timeoutMs } = options;
+  const kinds = document.querySelector<HTMLSelectElement>("#kind");
+  if (kinds) kinds.value = kind;
+  if (kinds?.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
   const select = document.querySelector<HTMLSelectElement>("#target");
   const form = document.querySelector<HTMLFormElement>("#console");
   const outcome = document.querySelector<HTMLElement>("#outcome");

@@ -12,6 +12,9 @@ import { readManifest } from "../../shared/src/lab-manifest.ts";
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
 export type Verdict = "allowed" | "blocked" | "any";
 
+/** What the page's request console sends: a simple GET, or a PUT with JSON and a custom header. */
+export type RequestKind = "simple" | "preflight";
+
 export interface PairExpectation {
   readonly expect: Verdict;
   /** When set, a block counts only if Chromium gives this CORS error code. */
@@ -20,6 +23,7 @@ export interface PairExpectation {
 
 export interface Expectations {
   readonly title: string;
+  readonly request: RequestKind;
   readonly sameOrigin: Verdict;
   readonly crossOrigin: Verdict;
   /** Keyed by `page -> target`. */
@@ -28,6 +32,7 @@ export interface Expectations {
 
 export const DEFAULT_EXPECTATIONS: Expectations = {
   title: "No CORS policy: every cross-origin read is blocked",
+  request: "simple",
   sameOrigin: "allowed",
   crossOrigin: "blocked",
   pairs: new Map(),
@@ -88,9 +93,17 @@ export function parseExpectations(source: string, data: unknown): Expectations {
     pairs.set(key, entry.reason === undefined ? { expect } : { expect, reason: entry.reason });
   });
 
+  const request = data.request ?? DEFAULT_EXPECTATIONS.request;
+  if (request !== "simple" && request !== "preflight") {
+    throw new ExpectationsError(
+      source,
+      `"request" must be "simple" or "preflight", not ${JSON.stringify(request)}`,
+    );
+  }
   return {
     title:
       typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
+    request,
     sameOrigin: readVerdict(
       source,
       `default["same-origin"]`,

@@ -66,7 +66,11 @@ let matrixMs: number;
 {
   await using browser = probe;
   chromium = browser.version();
-  process.stdout.write(`${expectations.title}\nChromium ${chromium}, ${config.origins.length} origins\n\n`);
+  const request =
+    expectations.request === "preflight" ? "PUT with JSON and X-Lab-Token (preflighted)" : "simple GET";
+  process.stdout.write(
+    `${expectations.title}\nChromium ${chromium}, ${config.origins.length} origins, each pair a ${request}\n\n`,
+  );
   const matrixStarted = Date.now();
   results = await runMatrix(browser, config.origins, expectations);
   matrixMs = Date.now() - matrixStarted;
@@ -77,6 +81,7 @@ process.stdout.write(`${renderTable(results)}\n\n${renderHints(results)}${render
 const path = await writeReport(config.reportDir, {
   title: expectations.title,
   expectations: config.step === undefined ? (config.expectFile ?? "default") : `step ${config.step}`,
+  request: expectations.request,
   startedAt: startedAt.toISOString(),
   durationMs: Date.now() - startedAt.getTime(),
   timings: { launchMs, matrixMs },

@@ -57,7 +57,9 @@ export async function runMatrix(
   origins: readonly string[],
   expectations: Expectations,
 ): Promise<PairResult[]> {
-  const byPage = await Promise.all(origins.map((page) => probe.probeFrom(page, origins)));
+  const byPage = await Promise.all(
+    origins.map((page) => probe.probeFrom(page, origins, expectations.request)),
+  );
   return origins.flatMap((page, i) =>
     origins.map((target) => {
       const expected = expectationFor(expectations, page, target);

@@ -1,13 +1,14 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Outcome } from "./browser-probe.ts";
-import type { PairExpectation } from "./expectations.ts";
+import type { PairExpectation, RequestKind } from "./expectations.ts";
 import { hintFor } from "./hints.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 
 export interface Report {
   readonly title: string;
   readonly expectations: string;
+  readonly request: RequestKind;
   readonly startedAt: string;
   readonly durationMs: number;
   /** Starting Chromium, and running every pair once it is up. */

@@ -54,7 +54,7 @@ describe("the app", () => {
     );
     const wrong = await http(app.port, "/headers", { method: "DELETE" });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.allow).toBe("GET, HEAD");
+    expect(wrong.headers.allow).toBe("GET, HEAD, PUT");
   });
 
   it("logs one line per request with method, host, origin, path and status", async () => {
@@ -74,6 +74,31 @@ describe("the app", () => {
         status: 200,
       }),
     });
+  });
+
+  it("answers a PUT with a JSON body with what arrived, and a bad body with a plain 4xx", async () => {
+    await using app = await startApp().started;
+    const put = await http(app.port, "/headers", {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-lab-token": "t" },
+      body: JSON.stringify({ hello: "lab" }),
+    });
+    expect(put.status).toBe(200);
+    expect(JSON.parse(put.body)).toMatchObject({ headers: { "x-lab-token": "t" }, body: { hello: "lab" } });
+    const broken = await http(app.port, "/headers", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{ not json",
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(broken.body).not.toMatch(/\n\s+at /);
+    const huge = await http(app.port, "/headers", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ filler: "x".repeat(20_000) }),
+    });
+    expect(huge.status).toBe(413);
   });
 
   it("sends no CORS header, even on a preflight, while the policy is off", async () => {

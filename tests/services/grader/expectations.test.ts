@@ -28,6 +28,7 @@ describe("expectations", () => {
       ],
     });
     expect(step.title).toBe("One origin allowed");
+    expect(step.request).toBe("simple");
     expect(expectationFor(step, APP, API)).toEqual({ expect: "allowed" });
     expect(expectationFor(step, API, APP)).toEqual({ expect: "blocked", reason: "MissingAllowOriginHeader" });
     expect(expectationFor(step, "http://localhost:3000", API)).toEqual({ expect: "blocked" });
@@ -41,6 +42,7 @@ describe("expectations", () => {
       'default["cross-origin"] must be "allowed", "blocked" or "any", not "maybe"',
     ],
     [{ pairs: {} }, '"pairs" must be an array'],
+    [{ request: "POST" }, '"request" must be "simple" or "preflight", not "POST"'],
     [{ pairs: [{ page: "app.local", target: API, expect: "allowed" }] }, "pairs[0].page must be an origin"],
     [
       { pairs: [{ page: APP, target: API, expect: "allowed", reason: "X" }] },
