@@ -133,7 +133,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     next();
   });
   // The student's policy file, or the CORS_* variables while it exports null (issue #3's workflow).
-  app.use(loadPolicyFile(config.policyFile, corsMiddleware(config.cors), log, config.watchPolicy).middleware);
+  app.use(loadPolicyFile(config.policyFile, corsMiddleware(config.cors), log, config.watchPolicy));
 
   app.get("/healthz", (_req, res) => {
     res.type("text/plain").send("ok\n");

@@ -1,21 +1,14 @@
 // Loads the student's policy file (services/app/policy/cors-policy.ts) and loads it again whenever
 // it changes, so an edit takes effect without a restart. A file that does not load is reported and
 // the previous policy stays in force: a typo never takes the lab down.
-import { type FSWatcher, watch } from "node:fs";
+import { watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RequestHandler } from "express";
 import type { Logger } from "../../shared/src/log.ts";
 
-export interface PolicySwitch {
-  /** Applies the policy in force, waiting for the first load. */
-  readonly middleware: RequestHandler;
-  /** Resolves once the file has been (re)loaded or rejected after its latest change. */
-  settled(): Promise<void>;
-  close(): void;
-}
-
 /**
+ * The middleware that applies the policy in force, waiting for the first load.
  * @param fallback the policy used while the file exports null (the environment's, if any).
  */
 export function loadPolicyFile(
@@ -23,7 +16,7 @@ export function loadPolicyFile(
   fallback: RequestHandler | undefined,
   log: Logger,
   watchFile: boolean,
-): PolicySwitch {
+): RequestHandler {
   let current: RequestHandler | undefined = fallback;
   let loaded = false;
   let version = 0;
@@ -54,13 +47,12 @@ export function loadPolicyFile(
   let pending = load().then(() => {
     loaded = true;
   });
-  let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   if (watchFile) {
     // The folder, not the file: editors that save by renaming a new file into place would end a
     // watch on the old one.
     try {
-      watcher = watch(dirname(file), (_event, name) => {
+      const watcher = watch(dirname(file), (_event, name) => {
         if (name !== basename(file)) return;
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -78,16 +70,9 @@ export function loadPolicyFile(
     }
   }
 
-  return {
-    middleware: (req, res, next) => {
-      const apply = () => (current ? current(req, res, next) : next());
-      if (loaded) apply();
-      else pending.then(apply, next);
-    },
-    settled: () => pending,
-    close: () => {
-      clearTimeout(timer);
-      watcher?.close();
-    },
+  return (req, res, next) => {
+    const apply = () => (current ? current(req, res, next) : next());
+    if (loaded) apply();
+    else pending.then(apply, next);
   };
 }
