@@ -98,7 +98,7 @@ with. A request the browser blocked is here too: it reached the app, and only it
 withheld from the page. Also as JSON: <a href="/requests.json"><code>/requests.json</code></a>.</p>
 <p><a href="/requests">Refresh</a></p>
 <table id="request-log">
-<thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>Host</th><th>Origin</th><th>Access-Control-Request-Method / -Headers</th><th>status</th><th>CORS headers answered</th></tr></thead>
+<thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>Host</th><th>Origin</th><th>preflight asks (method / headers)</th><th>status</th><th>CORS headers answered</th></tr></thead>
 <tbody>
 ${rows.join("\n") || '<tr><td colspan="8">No requests yet.</td></tr>'}
 </tbody>
