@@ -37,7 +37,11 @@ try {
   fail(EXIT.usage, error instanceof UsageError ? `${message}\n\n${USAGE}` : message);
 }
 
-becomeOwnerOf(config.reportDir);
+try {
+  becomeOwnerOf(config.reportDir);
+} catch (error) {
+  fail(EXIT.usage, `cannot write as the owner of ${config.reportDir}: ${(error as Error).message}`);
+}
 
 const down = await unreachableOrigins(config.origins, config.timeoutMs);
 if (down.length > 0) {
@@ -77,7 +81,8 @@ let matrixMs: number;
 }
 
 const summary = summarize(results);
-process.stdout.write(`${renderTable(results)}\n\n${renderHints(results)}${renderSummary(summary)}\n`);
+const pairs = results.map((result) => ({ ...result, hint: hintFor(result) }));
+process.stdout.write(`${renderTable(results)}\n\n${renderHints(pairs)}${renderSummary(summary)}\n`);
 const path = await writeReport(config.reportDir, {
   title: expectations.title,
   expectations: config.step === undefined ? (config.expectFile ?? "default") : `step ${config.step}`,
@@ -88,7 +93,7 @@ const path = await writeReport(config.reportDir, {
   chromium,
   origins: config.origins,
   summary,
-  pairs: results.map((result) => ({ ...result, hint: hintFor(result) })),
+  pairs,
 }).catch((error: NodeJS.ErrnoException) =>
   fail(
     EXIT.usage,

@@ -2,7 +2,6 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Outcome } from "./browser-probe.ts";
 import type { PairExpectation, RequestKind } from "./expectations.ts";
-import { hintFor } from "./hints.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 
 export interface Report {
@@ -57,12 +56,11 @@ export function renderTable(results: readonly PairResult[]): string {
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
 
-/** One hint per pair that is not as expected, in plain words; empty when every pair passed. */
-export function renderHints(results: readonly PairResult[]): string {
-  const hints = results.flatMap((result) => {
-    const hint = hintFor(result);
-    return hint === undefined ? [] : [`- ${result.page} -> ${result.target}: ${hint}`];
-  });
+/** The hints of the pairs that are not as expected, in plain words; empty when every pair passed. */
+export function renderHints(pairs: Report["pairs"]): string {
+  const hints = pairs.flatMap(({ page, target, hint }) =>
+    hint === undefined ? [] : [`- ${page} -> ${target}: ${hint}`],
+  );
   return hints.length === 0 ? "" : `What to look at:\n${hints.join("\n")}\n\n`;
 }
 
