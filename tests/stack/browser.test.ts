@@ -2,6 +2,7 @@
 // the four origins, exactly as `docker compose --profile grade run --rm grader` does for a student.
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CommandResult, compose, ROOT } from "../support/docker.ts";
 import { http } from "../support/http.ts";
@@ -108,6 +109,12 @@ describe("the grader's verdict", () => {
     );
     const report = await readReport();
     expect(report.summary).toMatchObject({ pairs: 16, passed: 4, failed: 12 });
+    const junit = await readFile(join(info.reportsDir, "origin-matrix.junit.xml"), "utf8");
+    expect(XMLValidator.validate(junit)).toBe(true);
+    const suites = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
+      junit,
+    ).testsuites;
+    expect(suites).toMatchObject({ tests: "16", failures: "12" });
     expect(report.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`)).toEqual(
       PAIRS.filter(([page, target]) => page !== target).map(([page, target]) => `${page} -> ${target}`),
     );

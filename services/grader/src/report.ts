@@ -19,6 +19,7 @@ export interface Report {
 }
 
 export const REPORT_FILE = "origin-matrix.json";
+export const JUNIT_FILE = "origin-matrix.junit.xml";
 
 const describeExpected = (expected: PairExpectation) =>
   expected.expect === "blocked"
@@ -75,13 +76,56 @@ export function renderSummary(summary: Summary): string {
   );
 }
 
+const XML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
+
+/** Text for XML content and attributes: the five markup characters escaped, characters XML forbids dropped. */
+const xml = (text: string) =>
+  text
+    .replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char)
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/gu, "");
+
+/** The report as JUnit XML, one test case per pair, for CI systems and classroom tools that read it. */
+export function renderJUnit(report: Report): string {
+  const seconds = (report.durationMs / 1000).toFixed(3);
+  const cases = report.pairs.map((pair) => {
+    const name = `${pair.page} -> ${pair.target}`;
+    const detail = `expected ${describeExpected(pair.expected)}, got ${describeGot(pair.got)}${
+      pair.got.result === "blocked" ? ` (${pair.got.reason})` : ""
+    }`;
+    const failure = pair.pass
+      ? ""
+      : `\n      <failure type="mismatch" message="${xml(pair.hint ?? detail)}">${xml(detail)}</failure>\n    `;
+    return `    <testcase classname="${xml(pair.page)}" name="${xml(name)}">${failure}</testcase>`;
+  });
+  const counts = `tests="${report.summary.pairs}" failures="${report.summary.failed}" errors="0" skipped="0"`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="cors-lab" ${counts} time="${seconds}">
+  <testsuite name="${xml(report.title)}" ${counts} time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">
+${cases.join("\n")}
+  </testsuite>
+</testsuites>
+`;
+}
+
+/**
+ * Writes the JSON and JUnit reports, each aside and renamed into place: a reader never sees half a
+ * report, and a stale one left by another user is replaced rather than refused. Returns the JSON's path.
+ */
 export async function writeReport(directory: string, report: Report): Promise<string> {
   await mkdir(directory, { recursive: true });
-  const path = join(directory, REPORT_FILE);
-  // Written aside and renamed into place: a reader never sees half a report, and a stale report
-  // left by another user is replaced rather than refused.
-  const partial = `${path}.${process.pid}.partial`;
-  await writeFile(partial, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(partial, path);
-  return path;
+  const write = async (file: string, content: string) => {
+    const path = join(directory, file);
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, content);
+    await rename(partial, path);
+    return path;
+  };
+  await write(JUNIT_FILE, renderJUnit(report));
+  return write(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -1,0 +1,65 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { type Report, renderJUnit, renderTable } from "../../../services/grader/src/report.ts";
+
+const report: Report = {
+  title: 'Step 6: "exactly" <one> origin & no other',
+  expectations: "step 6",
+  request: "simple",
+  startedAt: "2026-11-25T12:00:00.000Z",
+  durationMs: 1500,
+  timings: { launchMs: 400, matrixMs: 1000 },
+  chromium: "156",
+  origins: ["http://app.local:8080", "http://api.local:8080"],
+  summary: { pairs: 2, passed: 1, failed: 1, allowed: 0, blockedCors: 2, blockedOther: 0 },
+  pairs: [
+    {
+      page: "http://app.local:8080",
+      target: "http://api.local:8080",
+      expected: { expect: "allowed" },
+      got: { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" },
+      pass: false,
+      hint: 'http://api.local:8080 answered without Access-Control-Allow-Origin <see> "policy" & fix\u0001 it',
+    },
+    {
+      page: "http://api.local:8080",
+      target: "http://app.local:8080",
+      expected: { expect: "blocked" },
+      got: { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" },
+      pass: true,
+      hint: undefined,
+    },
+  ],
+};
+
+describe("the JUnit report", () => {
+  it("is well-formed XML with one test case per pair and the failure's hint", () => {
+    const junit = renderJUnit(report);
+    expect(XMLValidator.validate(junit)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junit);
+    const suite = parsed.testsuites.testsuite;
+    expect(parsed.testsuites).toMatchObject({ name: "cors-lab", tests: "2", failures: "1" });
+    expect(suite.name).toBe('Step 6: "exactly" <one> origin & no other');
+    expect(suite.testcase).toHaveLength(2);
+    expect(suite.testcase[0]).toMatchObject({
+      classname: "http://app.local:8080",
+      name: "http://app.local:8080 -> http://api.local:8080",
+      failure: {
+        type: "mismatch",
+        message: 'http://api.local:8080 answered without Access-Control-Allow-Origin <see> "policy" & fix it',
+        "#text": "expected allowed, got blocked (CORS) (MissingAllowOriginHeader)",
+      },
+    });
+    expect(suite.testcase[1].failure).toBeUndefined();
+  });
+});
+
+describe("the table", () => {
+  it("marks the pair that is not as expected", () => {
+    const lines = renderTable(report.pairs).split("\n");
+    expect(lines[2]).toMatch(
+      /^http:\/\/app\.local:8080 +http:\/\/api\.local:8080 +allowed +blocked \(CORS\) +MissingAllowOriginHeader +MISMATCH$/,
+    );
+    expect(lines[3]).toMatch(/ ok$/);
+  });
+});
