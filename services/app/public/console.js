@@ -16,6 +16,8 @@ const REQUESTS = {
     headers: { "Content-Type": "application/json", "X-Lab-Token": "cors-lab" },
     body: JSON.stringify({ hello: "from the request console" }),
   },
+  // With credentials: the browser sends the target's cookies, and demands more of its answer.
+  credentialed: { credentials: "include" },
 };
 
 function show(state, text, body) {

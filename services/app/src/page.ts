@@ -59,6 +59,7 @@ ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 <select id="kind" name="kind">
 <option value="simple">GET, a simple request</option>
 <option value="preflight">PUT with JSON and an X-Lab-Token header (preflighted)</option>
+<option value="credentialed">GET with credentials (cookies)</option>
 </select>
 <button id="send" type="submit">Send request</button>
 </form>

@@ -12,8 +12,10 @@ import { readManifest } from "../../shared/src/lab-manifest.ts";
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
 export type Verdict = "allowed" | "blocked" | "any";
 
-/** What the page's request console sends: a simple GET, or a PUT with JSON and a custom header. */
-export type RequestKind = "simple" | "preflight";
+/** What the request console sends: a simple GET, a PUT with JSON and a custom header, or a GET with credentials. */
+export type RequestKind = "simple" | "preflight" | "credentialed";
+
+const REQUEST_KINDS: readonly string[] = ["simple", "preflight", "credentialed"];
 
 export interface PairExpectation {
   readonly expect: Verdict;
@@ -94,16 +96,16 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   });
 
   const request = data.request ?? DEFAULT_EXPECTATIONS.request;
-  if (request !== "simple" && request !== "preflight") {
+  if (typeof request !== "string" || !REQUEST_KINDS.includes(request)) {
     throw new ExpectationsError(
       source,
-      `"request" must be "simple" or "preflight", not ${JSON.stringify(request)}`,
+      `"request" must be "simple", "preflight" or "credentialed", not ${JSON.stringify(request)}`,
     );
   }
   return {
     title:
       typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
-    request,
+    request: request as RequestKind,
     sameOrigin: readVerdict(
       source,
       `default["same-origin"]`,

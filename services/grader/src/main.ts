@@ -70,8 +70,11 @@ let matrixMs: number;
 {
   await using browser = probe;
   chromium = browser.version();
-  const request =
-    expectations.request === "preflight" ? "PUT with JSON and X-Lab-Token (preflighted)" : "simple GET";
+  const request = {
+    simple: "simple GET",
+    preflight: "PUT with JSON and X-Lab-Token (preflighted)",
+    credentialed: "GET with credentials",
+  }[expectations.request];
   process.stdout.write(
     `${expectations.title}\nChromium ${chromium}, ${config.origins.length} origins, each pair a ${request}\n\n`,
   );

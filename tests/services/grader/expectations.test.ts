@@ -42,7 +42,7 @@ describe("expectations", () => {
       'default["cross-origin"] must be "allowed", "blocked" or "any", not "maybe"',
     ],
     [{ pairs: {} }, '"pairs" must be an array'],
-    [{ request: "POST" }, '"request" must be "simple" or "preflight", not "POST"'],
+    [{ request: "POST" }, '"request" must be "simple", "preflight" or "credentialed", not "POST"'],
     [{ pairs: [{ page: "app.local", target: API, expect: "allowed" }] }, "pairs[0].page must be an origin"],
     [
       { pairs: [{ page: APP, target: API, expect: "allowed", reason: "X" }] },
