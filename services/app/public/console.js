@@ -20,7 +20,9 @@ const REQUESTS = {
   credentialed: { credentials: "include" },
 };
 
-function show(state, text, body) {
+function show(state, text, body, requestId) {
+  if (requestId === undefined) delete outcome.dataset.requestId;
+  else outcome.dataset.requestId = requestId ?? "";
   outcome.dataset.state = state;
   outcome.dataset.run = String(run);
   outcome.textContent = text;
@@ -42,10 +44,17 @@ form.addEventListener("submit", async (event) => {
     } catch {
       // not JSON: show it as it came
     }
+    // Response headers beyond the CORS-safelisted few stay hidden unless Access-Control-Expose-Headers names them.
+    const requestId = res.headers.get("X-Request-Id");
+    const header =
+      requestId === null
+        ? "its X-Request-Id header is hidden from this page"
+        : `its X-Request-Id is ${requestId}`;
     show(
       "allowed",
-      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it.`,
+      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.`,
       body,
+      requestId,
     );
   } catch (error) {
     show(

@@ -138,6 +138,13 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   app.get("/healthz", (_req, res) => {
     res.type("text/plain").send("ok\n");
   });
+  // Each answer carries a header no page may read cross-origin until the policy exposes it (step 9).
+  let requestId = 0;
+  app.use("/headers", (_req, res, next) => {
+    requestId += 1;
+    res.set("X-Request-Id", String(requestId));
+    next();
+  });
   app.get("/headers", (req, res) => {
     res.set("Cache-Control", "no-store").json(receivedHeaders(req.rawHeaders));
   });

@@ -4,7 +4,12 @@ import { type Browser, type BrowserContext, type CDPSession, chromium, type Page
 import type { RequestKind } from "./expectations.ts";
 
 export type Outcome =
-  | { readonly result: "allowed"; readonly status: number }
+  | {
+      readonly result: "allowed";
+      readonly status: number;
+      /** The answer's X-Request-Id as the page could read it; null when the browser hid it. */
+      readonly requestId: string | null;
+    }
   | { readonly result: "blocked"; readonly cause: "cors"; readonly reason: string }
   | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string };
 
@@ -112,7 +117,8 @@ export class BrowserProbe {
       // their waits for a stable layout, cost more than the request itself.
       const shown = await tab.evaluate(useRequestConsole, { target, kind, run, timeoutMs: this.#timeoutMs });
       if (shown.state === "allowed") {
-        return { result: "allowed", status: Number(/answered (\d{3})/.exec(shown.text)?.[1] ?? 0) };
+        const status = Number(/answered (\d{3})/.exec(shown.text)?.[1] ?? 0);
+        return { result: "allowed", status, requestId: shown.requestId || null };
       }
     } catch (error) {
       return {
@@ -162,7 +168,11 @@ async function useRequestConsole(options: { target: string; kind: string; run: n
       reject(new Error(`no outcome within ${timeoutMs} ms`));
     }, timeoutMs);
   });
-  return { state: outcome.dataset.state, text: outcome.textContent ?? "" };
+  return {
+    state: outcome.dataset.state,
+    text: outcome.textContent ?? "",
+    requestId: outcome.dataset.requestId ?? "",
+  };
 }
 
 interface CorsIssues {

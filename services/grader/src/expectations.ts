@@ -21,11 +21,15 @@ export interface PairExpectation {
   readonly expect: Verdict;
   /** When set, a block counts only if Chromium gives this CORS error code. */
   readonly reason?: string;
+  /** When set on an allowed pair, the page must also be able to read the answer's X-Request-Id. */
+  readonly readsRequestId?: true;
 }
 
 export interface Expectations {
   readonly title: string;
   readonly request: RequestKind;
+  /** Allowed pairs must also let the page read X-Request-Id (Access-Control-Expose-Headers). */
+  readonly readsRequestId: boolean;
   readonly sameOrigin: Verdict;
   readonly crossOrigin: Verdict;
   /** Keyed by `page -> target`. */
@@ -35,6 +39,7 @@ export interface Expectations {
 export const DEFAULT_EXPECTATIONS: Expectations = {
   title: "No CORS policy: every cross-origin read is blocked",
   request: "simple",
+  readsRequestId: false,
   sameOrigin: "allowed",
   crossOrigin: "blocked",
   pairs: new Map(),
@@ -59,6 +64,11 @@ function readVerdict(source: string, where: string, value: unknown): Verdict {
     source,
     `${where} must be "allowed", "blocked" or "any", not ${JSON.stringify(value)}`,
   );
+}
+
+function readFlag(source: string, name: string, value: unknown): boolean {
+  if (value === undefined || typeof value === "boolean") return value ?? false;
+  throw new ExpectationsError(source, `"${name}" must be true or false, not ${JSON.stringify(value)}`);
 }
 
 function readPairOrigin(source: string, where: string, value: unknown): string {
@@ -106,6 +116,7 @@ export function parseExpectations(source: string, data: unknown): Expectations {
     title:
       typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
     request: request as RequestKind,
+    readsRequestId: readFlag(source, "readsRequestId", data.readsRequestId),
     sameOrigin: readVerdict(
       source,
       `default["same-origin"]`,
@@ -126,11 +137,10 @@ export async function loadExpectations(path: string): Promise<Expectations> {
 }
 
 export function expectationFor(expectations: Expectations, page: string, target: string): PairExpectation {
-  return (
-    expectations.pairs.get(pairKey(page, target)) ?? {
-      expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
-    }
-  );
+  const pair = expectations.pairs.get(pairKey(page, target)) ?? {
+    expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
+  };
+  return expectations.readsRequestId && pair.expect === "allowed" ? { ...pair, readsRequestId: true } : pair;
 }
 
 /** The expectation file of step `number` of the guide; unknown steps and steps without one are errors. */

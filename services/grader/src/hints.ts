@@ -33,6 +33,12 @@ const BY_CORS_ERROR: Record<string, (page: string, target: string) => string> = 
 export function hintFor(result: PairResult): string | undefined {
   if (result.pass) return undefined;
   const { page, target, expected, got } = result;
+  if (got.result === "allowed" && expected.expect === "allowed") {
+    return (
+      `A page from ${page} could read the answer of ${target}, but not its X-Request-Id header: response headers ` +
+      `beyond the safelisted few stay hidden until Access-Control-Expose-Headers names them (see ${POLICY_FILE}).`
+    );
+  }
   if (got.result === "allowed") {
     return `A page from ${page} could read ${target}/headers, but this step expects it blocked: the policy in ${POLICY_FILE} allows more than it should.`;
   }

@@ -27,7 +27,9 @@ export interface Summary {
 export function judge(expected: PairExpectation, got: Outcome): boolean {
   // Either verdict may pass, but never a block for a reason that is not CORS.
   if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
-  if (expected.expect === "allowed") return got.result === "allowed";
+  if (expected.expect === "allowed") {
+    return got.result === "allowed" && (expected.readsRequestId !== true || got.requestId !== null);
+  }
   if (got.result !== "blocked" || got.cause !== "cors") return false;
   return expected.reason === undefined || expected.reason === got.reason;
 }

@@ -24,14 +24,13 @@ export const JUNIT_FILE = "origin-matrix.junit.xml";
 const describeExpected = (expected: PairExpectation) =>
   expected.expect === "blocked"
     ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
-    : "allowed";
+    : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`;
 
-const describeGot = (got: Outcome) =>
-  got.result === "allowed"
-    ? `allowed (${got.status})`
-    : got.cause === "cors"
-      ? "blocked (CORS)"
-      : "blocked (not CORS)";
+const describeGot = (got: Outcome) => {
+  if (got.result === "allowed")
+    return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}`;
+  return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
+};
 
 const reasonOf = (got: Outcome) => (got.result === "blocked" ? got.reason : "");
 

@@ -28,7 +28,7 @@ describe("the grader's command line", () => {
   });
 
   it.each([
-    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 8\n"],
+    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 9\n"],
     [["--step", "three"], 'grader: --step takes a step number such as 3, not "three"'],
     [
       ["--step", "3", "--expect", "x.json"],

@@ -42,6 +42,7 @@ describe("expectations", () => {
       'default["cross-origin"] must be "allowed", "blocked" or "any", not "maybe"',
     ],
     [{ pairs: {} }, '"pairs" must be an array'],
+    [{ readsRequestId: "yes" }, '"readsRequestId" must be true or false, not "yes"'],
     [{ request: "POST" }, '"request" must be "simple", "preflight" or "credentialed", not "POST"'],
     [{ pairs: [{ page: "app.local", target: API, expect: "allowed" }] }, "pairs[0].page must be an origin"],
     [
@@ -93,7 +94,7 @@ describe("judging a pair", () => {
         { result: "blocked", cause: "other", reason: "net::ERR_NAME_NOT_RESOLVED" },
       ),
     ).toBe(false);
-    expect(judge({ expect: "blocked" }, { result: "allowed", status: 200 })).toBe(false);
+    expect(judge({ expect: "blocked" }, { result: "allowed", status: 200, requestId: "1" })).toBe(false);
   });
 
   it("checks the reason when the expectation names one", () => {
@@ -102,8 +103,22 @@ describe("judging a pair", () => {
     expect(judge({ expect: "blocked", reason: "MissingAllowOriginHeader" }, got)).toBe(false);
   });
 
+  it("with readsRequestId, wants an allowed pair to let the page read X-Request-Id too", () => {
+    const step = parseExpectations("step.json", {
+      readsRequestId: true,
+      default: { "cross-origin": "allowed" },
+    });
+    const expected = expectationFor(step, APP, API);
+    expect(expected).toEqual({ expect: "allowed", readsRequestId: true });
+    expect(judge(expected, { result: "allowed", status: 200, requestId: "7" })).toBe(true);
+    expect(judge(expected, { result: "allowed", status: 200, requestId: null })).toBe(false);
+    expect(expectationFor(parseExpectations("s.json", { readsRequestId: true }), APP, API)).toEqual({
+      expect: "blocked",
+    });
+  });
+
   it("lets a pair marked any be allowed or blocked by CORS, but not blocked for another reason", () => {
-    expect(judge({ expect: "any" }, { result: "allowed", status: 200 })).toBe(true);
+    expect(judge({ expect: "any" }, { result: "allowed", status: 200, requestId: "1" })).toBe(true);
     expect(
       judge({ expect: "any" }, { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" }),
     ).toBe(true);
@@ -113,7 +128,7 @@ describe("judging a pair", () => {
   });
 
   it("wants an allowed pair allowed", () => {
-    expect(judge({ expect: "allowed" }, { result: "allowed", status: 200 })).toBe(true);
+    expect(judge({ expect: "allowed" }, { result: "allowed", status: 200, requestId: "1" })).toBe(true);
     expect(judge({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "X" })).toBe(false);
   });
 });

@@ -30,9 +30,9 @@ describe("hints", () => {
   });
 
   it("says the policy allows too much when a pair that should be blocked was read", () => {
-    expect(hintFor(pair({ expect: "blocked" }, { result: "allowed", status: 200 }))).toContain(
-      "allows more than it should",
-    );
+    expect(
+      hintFor(pair({ expect: "blocked" }, { result: "allowed", status: 200, requestId: "1" })),
+    ).toContain("allows more than it should");
   });
 
   it("names the expected reason when the block came for another one", () => {
@@ -57,6 +57,17 @@ describe("hints", () => {
     ).toContain(
       "not CORS (net::ERR_NAME_NOT_RESOLVED). Is the lab running, and do app.local and api.local resolve?",
     );
+  });
+
+  it("points at Access-Control-Expose-Headers when the answer was readable but X-Request-Id was not", () => {
+    expect(
+      hintFor(
+        pair(
+          { expect: "allowed", readsRequestId: true },
+          { result: "allowed", status: 200, requestId: null },
+        ),
+      ),
+    ).toContain("but not its X-Request-Id header");
   });
 
   it("falls back to the code itself for a CORS error it has no words for", () => {
