@@ -9,6 +9,7 @@ import {
   readString,
 } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
+import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
 export interface AppConfig {
@@ -30,8 +31,6 @@ export interface AppConfig {
 
 const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
 
-const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
-
 export function readAppConfig(env: Env): AppConfig {
   return {
     port: readPort(env, "APP_PORT", 3000),
@@ -41,7 +40,7 @@ export function readAppConfig(env: Env): AppConfig {
     logRequests: readBoolean(env, "LOG_REQUESTS", true),
     requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", 200, 0, 10_000),
     http: readHttpLimits(env),
-    labDir: readString(env, "LAB_DIR", LAB_DIR),
+    labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     policyFile: readString(env, "CORS_POLICY_FILE", POLICY_FILE),
     watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", true),
   };

@@ -1,8 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
-
-const LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
+import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 
 export interface GraderConfig {
   readonly origins: readonly string[];
@@ -66,7 +64,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     origins: readLabOrigins(env),
     expectFile: expectFile === "" ? undefined : expectFile,
     step: values.step === undefined ? undefined : Number(values.step),
-    labDir: readString(env, "LAB_DIR", LAB_DIR),
+    labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir: values["report-dir"] ?? readString(env, "REPORT_DIR", "reports"),
     chromiumPath: readString(env, "CHROMIUM_PATH", "/usr/bin/chromium"),
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),

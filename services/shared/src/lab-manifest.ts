@@ -1,7 +1,11 @@
 // lab/manifest.json: the guide's steps, in order. Read by the app (to serve the guide) and by the
 // grader (to find a step's expectations); every problem names the file and the place in it.
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readJsonFile } from "./json-file.ts";
+
+/** The guide's folder in this repository (and in the images): lab/ at the top. */
+export const DEFAULT_LAB_DIR = fileURLToPath(new URL("../../../lab/", import.meta.url));
 
 export interface LabStep {
   readonly number: number;
