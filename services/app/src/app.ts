@@ -5,7 +5,7 @@ import type { Logger } from "../../shared/src/log.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { guideRoutes } from "./guide.ts";
-import { PAGE_CSP, renderHomePage, renderRequestLog } from "./page.ts";
+import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP } from "./page.ts";
 import { loadPolicyFile } from "./policy-loader.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 
@@ -14,10 +14,12 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 /** What each path answers to; anything else is a 404, a known path with another method a 405. */
 const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/": ["GET", "HEAD"],
+  "/sandboxed": ["GET", "HEAD"],
   "/headers": ["GET", "HEAD", "PUT"],
   "/healthz": ["GET", "HEAD"],
   "/requests": ["GET", "HEAD"],
   "/requests.json": ["GET", "HEAD", "DELETE"],
+  "/lab": ["GET", "HEAD"],
 };
 
 // Not worth a line in the request log: the log's own pages, health checks, the page's assets.
@@ -175,6 +177,14 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
       .set("Cache-Control", "no-store")
       .type("html")
       .send(renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins }));
+  });
+  // The request console with an opaque origin: every request it makes says `Origin: null` (step 10).
+  app.get("/sandboxed", (req, res) => {
+    res
+      .set("Content-Security-Policy", SANDBOXED_CSP)
+      .set("Cache-Control", "no-store")
+      .type("html")
+      .send(renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins, sandboxed: true }));
   });
   app.use(express.static(PUBLIC_DIR, { index: false, dotfiles: "deny" }));
   app.use(notFoundOrNotAllowed);

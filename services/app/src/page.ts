@@ -25,10 +25,30 @@ ${body}
 `;
 }
 
+// A sandboxed document has an opaque origin, so its requests say `Origin: null` (step 10's attacker).
+// Forms and scripts still run; the console's script is a classic one, fetched without CORS, because
+// a module script would itself need Access-Control-Allow-Origin from the app.
+export const SANDBOXED_CSP = `${PAGE_CSP}; sandbox allow-scripts allow-forms`;
+
 export interface PageContext {
   /** The origin this page was served from, as the browser sees it (scheme + Host header). */
   readonly servedFrom: string;
   readonly labOrigins: readonly string[];
+  /** Served with SANDBOXED_CSP: the page's own origin is `null`. */
+  readonly sandboxed?: boolean;
+}
+
+/** Where the page says it comes from, and what that origin means for the guide. */
+function describeOrigin({ servedFrom, labOrigins, sandboxed }: PageContext): string {
+  const from = `<code id="served-from">${escapeHtml(sandboxed ? "null" : servedFrom)}</code>`;
+  if (sandboxed) {
+    return `<p>This page is sandboxed: it came from <code>${escapeHtml(servedFrom)}</code>, but its origin is ${from}.
+In step 10 of the guide it plays an attacker's page, like any sandboxed frame or local file whose requests say <code>Origin: null</code>.</p>`;
+  }
+  const stranger = labOrigins.includes(servedFrom)
+    ? ""
+    : `\n<p class="attacker">${from} is not one of the lab's origins: in step 10 of the guide it plays an attacker's site.</p>`;
+  return `<p>This page was served from ${from}.</p>${stranger}`;
 }
 
 function targetOption(origin: string, servedFrom: string): string {
@@ -37,14 +57,16 @@ function targetOption(origin: string, servedFrom: string): string {
 }
 
 /** The home page: where the page came from, and a console that fetches another origin's /headers. */
-export function renderHomePage({ servedFrom, labOrigins }: PageContext): string {
+export function renderHomePage(context: PageContext): string {
+  const { labOrigins } = context;
+  const servedFrom = context.sandboxed ? "null" : context.servedFrom;
   const others = labOrigins.filter((origin) => origin !== servedFrom);
   const firstTarget = others[0] ?? labOrigins[0] ?? servedFrom;
   const ordered = [firstTarget, ...labOrigins.filter((origin) => origin !== firstTarget)];
   return layout(
     `cors-lab · ${servedFrom}`,
     `<h1>cors-lab</h1>
-<p>This page was served from <code id="served-from">${escapeHtml(servedFrom)}</code>.</p>
+${describeOrigin(context)}
 <p>The same app answers at ${labOrigins.map((origin) => `<code>${escapeHtml(origin)}</code>`).join(", ")}.
 To the browser, each of those is a different origin.</p>
 
@@ -70,7 +92,7 @@ ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 <p class="hint">The request console runs <code>fetch(target + "/headers")</code> from this page, as any script on it could.
 When the browser blocks the response, open DevTools (F12) and read the Console: it says which CORS rule failed.
 The <a href="/requests">request log</a> shows what the app received meanwhile.</p>`,
-    `<script src="/console.js" type="module"></script>\n`,
+    `<script src="/console.js" defer></script>\n`,
   );
 }
 

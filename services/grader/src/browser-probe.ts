@@ -35,6 +35,11 @@ export interface ProbeOptions {
   readonly executablePath: string;
   /** How long a page load or one request may take before it counts as a failure. */
   readonly timeoutMs: number;
+  /**
+   * Chromium's --host-resolver-rules, e.g. `MAP *.localhost proxy`: inside Compose the attacker
+   * sites under .localhost are served by the proxy container, not by this container's loopback.
+   */
+  readonly hostResolverRules?: string;
 }
 
 /** How long to wait, after a blocked fetch, for Chromium's issue that names the reason. */
@@ -53,7 +58,9 @@ export class BrowserProbe {
     const browser = await chromium.launch({
       executablePath: options.executablePath,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: options.hostResolverRules
+        ? [...CHROMIUM_FLAGS, `--host-resolver-rules=${options.hostResolverRules}`]
+        : CHROMIUM_FLAGS,
       timeout: options.timeoutMs,
     });
     return new BrowserProbe(browser, options.timeoutMs);
@@ -71,9 +78,9 @@ export class BrowserProbe {
     await this.close();
   }
 
-  /** Loads `page`'s home page in a fresh context and fetches each target from it, one after another. */
+  /** Loads the page at `pageUrl` in a fresh context and fetches each target from its console, in turn. */
   async probeFrom(
-    page: string,
+    pageUrl: string,
     targets: readonly string[],
     kind: RequestKind,
   ): Promise<Map<string, Outcome>> {
@@ -87,9 +94,9 @@ export class BrowserProbe {
         failures.set(request.url(), request.failure()?.errorText ?? "failed"),
       );
       try {
-        await tab.goto(`${page}/`, { waitUntil: "load", timeout: this.#timeoutMs });
+        await tab.goto(pageUrl, { waitUntil: "load", timeout: this.#timeoutMs });
       } catch (error) {
-        const reason = `the page ${page}/ did not load: ${firstLine(error)}`;
+        const reason = `the page ${pageUrl} did not load: ${firstLine(error)}`;
         for (const target of targets) outcomes.set(target, { result: "blocked", cause: "other", reason });
         return outcomes;
       }

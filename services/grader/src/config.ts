@@ -1,27 +1,36 @@
 import { parseArgs } from "node:util";
 import { type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
+import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
 
 export interface GraderConfig {
   readonly origins: readonly string[];
   /** A step's expectation file; undefined means the built-in default (nothing shared cross-origin). */
   readonly expectFile: string | undefined;
-  /** A step of the guide, whose expectations come from lab/manifest.json. */
+  /** A step of the guide, whose expectations come from lab/manifest.json; with `all`, the last one. */
   readonly step: number | undefined;
+  /** Every step from the first up to `step` (or the guide's last), each with its own expectations. */
+  readonly all: boolean;
   readonly labDir: string;
   readonly reportDir: string;
   readonly chromiumPath: string;
   readonly timeoutMs: number;
+  /** Chromium's --host-resolver-rules; empty for none. */
+  readonly hostResolverRules: string;
+  /** Who and what is graded, for result.json (set by Classroom 50; placeholders elsewhere). */
+  readonly identity: SubmissionIdentity;
 }
 
-export const USAGE = `Usage: grader [--step N | --expect FILE] [--report-dir DIR]
+export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--report-dir DIR]
 
 Loads each lab origin's page in Chromium, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
 
   --step N           check step N of the guide (lab/manifest.json names its expectations)
+  --all              check every step of the guide, or with --step N the steps 1 to N
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
-  --report-dir DIR   where the JSON report is written (default: REPORT_DIR or ./reports)
+  --report-dir DIR   where the reports are written (default: REPORT_DIR or ./reports):
+                     origin-matrix.json, origin-matrix.junit.xml, and result.json (Classroom 50)
   --help             show this text
 
 Exit codes: 0 every pair as expected, 1 some pair not as expected, 2 bad usage or configuration,
@@ -36,12 +45,13 @@ export class UsageError extends Error {
 
 /** Undefined means `--help` was asked for. */
 export function readGraderConfig(argv: readonly string[], env: Env): GraderConfig | undefined {
-  let values: { step?: string; expect?: string; "report-dir"?: string; help?: boolean };
+  let values: { step?: string; all?: boolean; expect?: string; "report-dir"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         step: { type: "string" },
+        all: { type: "boolean" },
         expect: { type: "string" },
         "report-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -56,17 +66,24 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   if (values.step !== undefined && values.expect !== undefined) {
     throw new UsageError("--step and --expect both say what to expect: give one of them");
   }
+  if (values.all && values.expect !== undefined) {
+    throw new UsageError("--all checks the guide's steps, --expect a file of your own: give one of them");
+  }
   if (values.step !== undefined && !/^[1-9]\d{0,2}$/.test(values.step)) {
     throw new UsageError(`--step takes a step number such as 3, not ${JSON.stringify(values.step)}`);
   }
-  const expectFile = values.step !== undefined ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
+  const fromGuide = values.step !== undefined || values.all === true;
+  const expectFile = fromGuide ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
   return {
     origins: readLabOrigins(env),
     expectFile: expectFile === "" ? undefined : expectFile,
     step: values.step === undefined ? undefined : Number(values.step),
+    all: values.all === true,
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir: values["report-dir"] ?? readString(env, "REPORT_DIR", "reports"),
     chromiumPath: readString(env, "CHROMIUM_PATH", "/usr/bin/chromium"),
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),
+    hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", ""),
+    identity: readSubmissionIdentity(env),
   };
 }

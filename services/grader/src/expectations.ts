@@ -4,10 +4,11 @@
 //     "pairs": [ { "page": "http://app.local:8080", "target": "http://api.local:8080",
 //                  "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
 // `default` covers every pair not listed; `reason` (a Chromium CORS error code) is optional.
-import { join } from "node:path";
+// `"pages": ["http://attacker.localhost:8080", "null"]` adds page origins that are not the lab's
+// (step 10's attackers): their pages fetch every lab origin too, and every such pair is cross-origin.
+// `null` is a sandboxed page, whose requests say `Origin: null`.
 import { parseOrigin } from "../../shared/src/env.ts";
 import { readJsonFile } from "../../shared/src/json-file.ts";
-import { readManifest } from "../../shared/src/lab-manifest.ts";
 
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
 export type Verdict = "allowed" | "blocked" | "any";
@@ -32,6 +33,8 @@ export interface Expectations {
   readonly readsRequestId: boolean;
   readonly sameOrigin: Verdict;
   readonly crossOrigin: Verdict;
+  /** Page origins besides the lab's, whose pages fetch the lab origins too; `null` is a sandboxed page. */
+  readonly pages: readonly string[];
   /** Keyed by `page -> target`. */
   readonly pairs: ReadonlyMap<string, PairExpectation>;
 }
@@ -42,8 +45,12 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   readsRequestId: false,
   sameOrigin: "allowed",
   crossOrigin: "blocked",
+  pages: [],
   pairs: new Map(),
 };
+
+/** The origin of a sandboxed document, as its requests' Origin header says it. */
+export const OPAQUE_ORIGIN = "null";
 
 export class ExpectationsError extends Error {
   constructor(source: string, problem: string) {
@@ -71,15 +78,26 @@ function readFlag(source: string, name: string, value: unknown): boolean {
   throw new ExpectationsError(source, `"${name}" must be true or false, not ${JSON.stringify(value)}`);
 }
 
-function readPairOrigin(source: string, where: string, value: unknown): string {
+function readPairOrigin(source: string, where: string, value: unknown, opaque = false): string {
+  if (opaque && value === OPAQUE_ORIGIN) return OPAQUE_ORIGIN;
   const origin = typeof value === "string" ? parseOrigin(value) : undefined;
   if (origin === undefined) {
+    const or = opaque ? ` or "${OPAQUE_ORIGIN}"` : "";
     throw new ExpectationsError(
       source,
-      `${where} must be an origin such as "http://app.local:8080", not ${JSON.stringify(value)}`,
+      `${where} must be an origin such as "http://app.local:8080"${or}, not ${JSON.stringify(value)}`,
     );
   }
   return origin;
+}
+
+function readPages(source: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ExpectationsError(source, `"pages" must be an array of origins`);
+  const pages = value.map((entry: unknown, index) => readPairOrigin(source, `pages[${index}]`, entry, true));
+  const repeated = pages.find((page, index) => pages.indexOf(page) !== index);
+  if (repeated !== undefined) throw new ExpectationsError(source, `"pages" lists ${repeated} twice`);
+  return pages;
 }
 
 /** Validates parsed JSON; `source` names the file in every error. */
@@ -94,7 +112,7 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   pairsValue.forEach((entry: unknown, index) => {
     const where = `pairs[${index}]`;
     if (!isRecord(entry)) throw new ExpectationsError(source, `${where} must be an object`);
-    const page = readPairOrigin(source, `${where}.page`, entry.page);
+    const page = readPairOrigin(source, `${where}.page`, entry.page, true);
     const target = readPairOrigin(source, `${where}.target`, entry.target);
     const expect = readVerdict(source, `${where}.expect`, entry.expect);
     if (entry.reason !== undefined && (typeof entry.reason !== "string" || expect !== "blocked")) {
@@ -127,6 +145,7 @@ export function parseExpectations(source: string, data: unknown): Expectations {
       `default["cross-origin"]`,
       defaults["cross-origin"] ?? DEFAULT_EXPECTATIONS.crossOrigin,
     ),
+    pages: readPages(source, data.pages),
     pairs,
   };
 }
@@ -141,20 +160,4 @@ export function expectationFor(expectations: Expectations, page: string, target:
     expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
   };
   return expectations.readsRequestId && pair.expect === "allowed" ? { ...pair, readsRequestId: true } : pair;
-}
-
-/** The expectation file of step `number` of the guide; unknown steps and steps without one are errors. */
-export async function stepExpectations(labDir: string, number: number): Promise<string> {
-  const steps = await readManifest(labDir);
-  const step = steps[number - 1];
-  if (step === undefined) {
-    throw new ExpectationsError(
-      "--step",
-      `there is no step ${number}; the guide has steps 1 to ${steps.length}`,
-    );
-  }
-  if (step.expectations === undefined) {
-    throw new ExpectationsError("--step", `step ${number} (${step.title}) has no check for the grader`);
-  }
-  return join(labDir, step.folder, step.expectations);
 }

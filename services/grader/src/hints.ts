@@ -39,8 +39,11 @@ export function hintFor(result: PairResult): string | undefined {
       `beyond the safelisted few stay hidden until Access-Control-Expose-Headers names them (see ${POLICY_FILE}).`
     );
   }
+  if (got.result === "allowed" && page === "null") {
+    return `A sandboxed page (Origin: null) could read ${target}/headers, but this step expects it blocked: the policy in ${POLICY_FILE} trusts "null", which any page can send from a sandboxed frame.`;
+  }
   if (got.result === "allowed") {
-    return `A page from ${page} could read ${target}/headers, but this step expects it blocked: the policy in ${POLICY_FILE} allows more than it should.`;
+    return `A page from ${page} could read ${target}/headers, but this step expects it blocked: the policy in ${POLICY_FILE} allows more than it should. Does it check the whole origin, exactly?`;
   }
   if (got.cause === "other") {
     return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). Is the lab running, and do app.local and api.local resolve?`;

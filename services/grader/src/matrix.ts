@@ -3,6 +3,7 @@ import {
   type Expectations,
   ExpectationsError,
   expectationFor,
+  OPAQUE_ORIGIN,
   type PairExpectation,
 } from "./expectations.ts";
 
@@ -34,35 +35,58 @@ export function judge(expected: PairExpectation, got: Outcome): boolean {
   return expected.reason === undefined || expected.reason === got.reason;
 }
 
-/** Every listed pair must name lab origins, or it would silently never be checked. */
+/** The page origins of a run: the lab's own, then the step's extra ones (e.g. an attacker's). */
+export function pageOrigins(origins: readonly string[], expectations: Expectations): string[] {
+  return [...new Set([...origins, ...expectations.pages])];
+}
+
+/**
+ * Every listed pair must start at one of the run's page origins and end at a lab origin, or it
+ * would silently never be checked.
+ */
 export function checkPairsAgainstOrigins(
   source: string,
   expectations: Expectations,
   origins: readonly string[],
 ): void {
-  const known = new Set(origins);
+  const pages = new Set(pageOrigins(origins, expectations));
+  const targets = new Set(origins);
   for (const key of expectations.pairs.keys()) {
     const [page, target] = key.split(" -> ") as [string, string];
-    const stranger = [page, target].find((origin) => !known.has(origin));
-    if (stranger !== undefined) {
+    if (!pages.has(page)) {
       throw new ExpectationsError(
         source,
-        `the pair ${key} names ${stranger}, which is not a lab origin (${origins.join(", ")})`,
+        `the pair ${key} starts at ${page}, which is neither a lab origin (${origins.join(", ")}) nor listed in "pages"`,
+      );
+    }
+    if (!targets.has(target)) {
+      throw new ExpectationsError(
+        source,
+        `the pair ${key} names ${target}, which is not a lab origin (${origins.join(", ")})`,
       );
     }
   }
 }
 
-/** Runs every ordered pair of origins; each page origin gets its own browser context, all in parallel. */
+/** Where a page origin's request console is: its home page, or for `null` the sandboxed one. */
+export function consoleUrl(page: string, origins: readonly string[]): string {
+  return page === OPAQUE_ORIGIN ? `${origins[0]}/sandboxed` : `${page}/`;
+}
+
+/**
+ * Runs every ordered pair of (page origin, lab origin); each page origin gets its own browser
+ * context, all in parallel.
+ */
 export async function runMatrix(
   probe: BrowserProbe,
   origins: readonly string[],
   expectations: Expectations,
 ): Promise<PairResult[]> {
+  const pages = pageOrigins(origins, expectations);
   const byPage = await Promise.all(
-    origins.map((page) => probe.probeFrom(page, origins, expectations.request)),
+    pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, expectations.request)),
   );
-  return origins.flatMap((page, i) =>
+  return pages.flatMap((page, i) =>
     origins.map((target) => {
       const expected = expectationFor(expectations, page, target);
       const got = byPage[i]?.get(target) ?? { result: "blocked", cause: "other", reason: "not probed" };

@@ -1,9 +1,11 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Outcome } from "./browser-probe.ts";
+import { type ClassroomResult, RESULT_FILE } from "./classroom-result.ts";
 import type { PairExpectation, RequestKind } from "./expectations.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 
+/** What one check (a step, or an expectations file) found. */
 export interface Report {
   readonly title: string;
   readonly expectations: string;
@@ -89,42 +91,73 @@ const xml = (text: string) =>
     .replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char)
     .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/gu, "");
 
-/** The report as JUnit XML, one test case per pair, for CI systems and classroom tools that read it. */
-export function renderJUnit(report: Report): string {
-  const seconds = (report.durationMs / 1000).toFixed(3);
-  const cases = report.pairs.map((pair) => {
-    const name = `${pair.page} -> ${pair.target}`;
-    const detail = `expected ${describeExpected(pair.expected)}, got ${describeGot(pair.got)}${
-      pair.got.result === "blocked" ? ` (${pair.got.reason})` : ""
-    }`;
-    const failure = pair.pass
-      ? ""
-      : `\n      <failure type="mismatch" message="${xml(pair.hint ?? detail)}">${xml(detail)}</failure>\n    `;
-    return `    <testcase classname="${xml(pair.page)}" name="${xml(name)}">${failure}</testcase>`;
+/** The reports as JUnit XML: a test suite per check, a test case per pair, for CI and classroom tools. */
+export function renderJUnit(reports: readonly Report[]): string {
+  const suites = reports.map((report) => {
+    const seconds = (report.durationMs / 1000).toFixed(3);
+    const cases = report.pairs.map((pair) => {
+      const name = `${pair.page} -> ${pair.target}`;
+      const detail = `expected ${describeExpected(pair.expected)}, got ${describeGot(pair.got)}${
+        pair.got.result === "blocked" ? ` (${pair.got.reason})` : ""
+      }`;
+      const failure = pair.pass
+        ? ""
+        : `\n      <failure type="mismatch" message="${xml(pair.hint ?? detail)}">${xml(detail)}</failure>\n    `;
+      return `    <testcase classname="${xml(pair.page)}" name="${xml(name)}">${failure}</testcase>`;
+    });
+    const counts = `tests="${report.summary.pairs}" failures="${report.summary.failed}" errors="0" skipped="0"`;
+    return `  <testsuite name="${xml(report.title)}" ${counts} time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">
+${cases.join("\n")}
+  </testsuite>`;
   });
-  const counts = `tests="${report.summary.pairs}" failures="${report.summary.failed}" errors="0" skipped="0"`;
+  const total = (count: (report: Report) => number) =>
+    reports.reduce((sum, report) => sum + count(report), 0);
+  const seconds = (total((report) => report.durationMs) / 1000).toFixed(3);
+  const counts = `tests="${total((r) => r.summary.pairs)}" failures="${total((r) => r.summary.failed)}" errors="0" skipped="0"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="cors-lab" ${counts} time="${seconds}">
-  <testsuite name="${xml(report.title)}" ${counts} time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">
-${cases.join("\n")}
-  </testsuite>
+${suites.join("\n")}
 </testsuites>
 `;
 }
 
-/**
- * Writes the JSON and JUnit reports, each aside and renamed into place: a reader never sees half a
- * report, and a stale one left by another user is replaced rather than refused. Returns the JSON's path.
- */
-export async function writeReport(directory: string, report: Report): Promise<string> {
+/** Written aside and renamed into place: a reader never sees half a file, and a stale one left by another user is replaced rather than refused. */
+async function writeAtomically(directory: string, file: string, content: string): Promise<string> {
   await mkdir(directory, { recursive: true });
-  const write = async (file: string, content: string) => {
-    const path = join(directory, file);
-    const partial = `${path}.${process.pid}.partial`;
-    await writeFile(partial, content);
-    await rename(partial, path);
-    return path;
-  };
-  await write(JUNIT_FILE, renderJUnit(report));
-  return write(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  const path = join(directory, file);
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, content);
+  await rename(partial, path);
+  return path;
+}
+
+/** Only the grade, for a run that ended before any check could run (the lab or the browser was down). */
+export function writeClassroomResult(directory: string, result: ClassroomResult): Promise<string> {
+  return writeAtomically(directory, RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/**
+ * Writes the JSON report (one check's report, or with several the run's `steps`), the JUnit XML and
+ * the Classroom 50 result; returns the JSON report's path.
+ */
+export async function writeReport(
+  directory: string,
+  reports: readonly Report[],
+  result: ClassroomResult,
+): Promise<string> {
+  const [only] = reports;
+  const json =
+    reports.length === 1 && only !== undefined
+      ? only
+      : {
+          title: `Steps ${reports.map((report) => report.expectations.replace(/^step /, "")).join(", ")}`,
+          startedAt: reports[0]?.startedAt,
+          durationMs: reports.reduce((sum, report) => sum + report.durationMs, 0),
+          chromium: reports[0]?.chromium,
+          score: { passed: result.score, steps: result["max-score"] },
+          steps: reports,
+        };
+  await writeAtomically(directory, JUNIT_FILE, renderJUnit(reports));
+  await writeClassroomResult(directory, result);
+  return writeAtomically(directory, REPORT_FILE, `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -26,7 +26,14 @@ export interface ProxyConfig {
   readonly http: HttpLimits;
 }
 
-export const DEFAULT_ROUTES = "app.local=http://app:3000,api.local=http://app:3000";
+// The last two are step 10's attacker sites: browsers resolve every name under .localhost to the
+// machine itself (RFC 6761), so they need no hosts-file line.
+export const DEFAULT_ROUTES = [
+  "app.local=http://app:3000",
+  "api.local=http://app:3000",
+  "attacker.localhost=http://app:3000",
+  "app.local.attacker.localhost=http://app:3000",
+].join(",");
 
 // RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
 const HOST_NAME =

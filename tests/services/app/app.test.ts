@@ -31,6 +31,26 @@ describe("the app", () => {
     expect(page.body).toContain("http://127.0.0.1:3000 (this page&#39;s origin)");
   });
 
+  it("says so on its page when served under a name that is not a lab origin", async () => {
+    await using app = await startApp().started;
+    const page = await http(app.port, "/", { host: "attacker.localhost:8080" });
+    expect(page.body).toContain('<code id="served-from">http://attacker.localhost:8080</code> is not one of');
+    const lab = await http(app.port, "/", { host: "app.local:8080" });
+    expect(lab.body).not.toContain("is not one of the lab");
+  });
+
+  it("serves the console sandboxed at /sandboxed, where the page's origin is null", async () => {
+    await using app = await startApp().started;
+    const page = await http(app.port, "/sandboxed", { host: "localhost:3000" });
+    expect(page.status).toBe(200);
+    expect(page.headers["content-security-policy"]).toMatch(/; sandbox allow-scripts allow-forms$/);
+    expect(page.body).toContain('its origin is <code id="served-from">null</code>');
+    // No target is this page's own origin, and the script loads without CORS (not a module script).
+    expect(page.body).not.toContain("this page&#39;s origin");
+    expect(page.body).toContain('<option value="http://localhost:3000">');
+    expect(page.body).toContain('<script src="/console.js" defer></script>');
+  });
+
   it("escapes a hostile Host header on its page", async () => {
     await using app = await startApp().started;
     const page = await http(app.port, "/", { host: `"><script>alert(1)</script>` });
@@ -50,7 +70,7 @@ describe("the app", () => {
     const missing = await http(app.port, "/nope");
     expect(missing.status).toBe(404);
     expect(missing.body).toBe(
-      "Not found: /nope. This lab app serves /, /headers, /healthz, /requests, /requests.json.\n",
+      "Not found: /nope. This lab app serves /, /sandboxed, /headers, /healthz, /requests, /requests.json, /lab.\n",
     );
     const wrong = await http(app.port, "/headers", { method: "DELETE" });
     expect(wrong.status).toBe(405);

@@ -24,7 +24,7 @@ describe("the guide at /lab", () => {
     expect(index.body).toContain('<a href="/lab/1">Start the lab</a>');
     expect(index.body).toContain('<a href="/lab/3">A cross-origin request</a>');
     expect(index.body).toContain(
-      "Every cross-origin read is blocked by CORS, every same-origin read allowed.",
+      "Pages from localhost:3000 and 127.0.0.1:3000 cannot read each other&#39;s responses.",
     );
   });
 
@@ -74,7 +74,7 @@ describe("the guide at /lab", () => {
     await using app = await startApp().started;
     const missing = await http(app.port, "/lab/42");
     expect(missing.status).toBe(404);
-    expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 9: see /lab\n");
+    expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 10: see /lab\n");
     expect((await http(app.port, "/lab/one")).status).toBe(404);
     expect((await http(app.port, "/lab/1", { method: "POST" })).status).toBe(405);
   });

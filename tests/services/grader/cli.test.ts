@@ -1,5 +1,9 @@
 // The grader's command line, run as a real process: the paths that end before a browser is needed.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectValidResult } from "../../support/classroom50.ts";
 import { run } from "../../support/docker.ts";
 import { freePort } from "../../support/http.ts";
 
@@ -9,7 +13,9 @@ describe("the grader's command line", () => {
   it("prints its usage for --help", async () => {
     const result = await run(process.execPath, [GRADER, "--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Usage: grader [--step N | --expect FILE] [--report-dir DIR]");
+    expect(result.stdout).toContain(
+      "Usage: grader [--step N | --all [--step N] | --expect FILE] [--report-dir DIR]",
+    );
   });
 
   it("rejects an unknown option with exit code 2 and the usage", async () => {
@@ -28,14 +34,24 @@ describe("the grader's command line", () => {
   });
 
   it.each([
-    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 9\n"],
+    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 10\n"],
+    [["--all", "--step", "11"], "grader: --step: there is no step 11; the guide has steps 1 to 10\n"],
+    [
+      ["--all", "--expect", "x.json"],
+      "grader: --all checks the guide's steps, --expect a file of your own: give one of them",
+    ],
+    [
+      ["--step", "3"],
+      'grader: ASSIGNMENT_TYPE="team" is not valid: expected "individual" or "group"',
+      { ASSIGNMENT_TYPE: "team" },
+    ],
     [["--step", "three"], 'grader: --step takes a step number such as 3, not "three"'],
     [
       ["--step", "3", "--expect", "x.json"],
       "grader: --step and --expect both say what to expect: give one of them",
     ],
-  ])("refuses %j with exit code 2 and a message", async (args, message) => {
-    const result = await run(process.execPath, [GRADER, ...args]);
+  ])("refuses %j with exit code 2 and a message", async (args, message, env: Record<string, string> = {}) => {
+    const result = await run(process.execPath, [GRADER, ...args], { ...process.env, ...env });
     expect(result.code).toBe(2);
     expect(result.stderr.startsWith(message)).toBe(true);
   });
@@ -60,5 +76,28 @@ describe("the grader's command line", () => {
       `the lab is not reachable: http://127.0.0.1:${port} did not answer (ECONNREFUSED)`,
     );
     expect(result.stderr).toContain("docker compose up -d --wait");
+  });
+
+  it("with the lab down, leaves a result.json that scores every step 0 and says why", async () => {
+    const port = await freePort();
+    const reports = await mkdtemp(join(tmpdir(), "cors-lab-reports-"));
+    try {
+      const result = await run(process.execPath, [GRADER, "--all", "--step", "2", "--report-dir", reports], {
+        ...process.env,
+        LAB_ORIGINS: `http://127.0.0.1:${port}`,
+      });
+      expect(result.code).toBe(3);
+      const grade = expectValidResult(JSON.parse(await readFile(join(reports, "result.json"), "utf8")));
+      expect(grade).toMatchObject({ score: 0, "max-score": 2 });
+      expect(grade.tests.map((test) => test["test-name"])).toEqual([
+        "Step 1: Start the lab",
+        "Step 2: The basic server and /headers",
+      ]);
+      expect(grade.tests[0]?.message).toBe(
+        `the lab is not reachable: http://127.0.0.1:${port} did not answer (ECONNREFUSED).`,
+      );
+    } finally {
+      await rm(reports, { recursive: true });
+    }
   });
 });

@@ -8,7 +8,12 @@ import {
   loadExpectations,
   parseExpectations,
 } from "../../../services/grader/src/expectations.ts";
-import { checkPairsAgainstOrigins, judge } from "../../../services/grader/src/matrix.ts";
+import {
+  checkPairsAgainstOrigins,
+  consoleUrl,
+  judge,
+  pageOrigins,
+} from "../../../services/grader/src/matrix.ts";
 
 const APP = "http://app.local:8080";
 const API = "http://api.local:8080";
@@ -78,8 +83,48 @@ describe("expectations", () => {
       pairs: [{ page: "http://x.test", target: API, expect: "allowed" }],
     });
     expect(() => checkPairsAgainstOrigins("step.json", step, [APP, API])).toThrow(
-      "http://x.test, which is not a lab origin",
+      'starts at http://x.test, which is neither a lab origin (http://app.local:8080, http://api.local:8080) nor listed in "pages"',
     );
+    const toStranger = parseExpectations("step.json", {
+      pages: ["http://x.test"],
+      pairs: [{ page: APP, target: "http://x.test", expect: "blocked" }],
+    });
+    expect(() => checkPairsAgainstOrigins("step.json", toStranger, [APP, API])).toThrow(
+      "names http://x.test, which is not a lab origin",
+    );
+  });
+
+  it("adds a step's extra page origins, null among them, as cross-origin pages of the run", () => {
+    const step = parseExpectations("step.json", {
+      pages: ["http://attacker.localhost:8080", "null"],
+      pairs: [{ page: "null", target: APP, expect: "blocked", reason: "MissingAllowOriginHeader" }],
+    });
+    expect(step.pages).toEqual(["http://attacker.localhost:8080", "null"]);
+    expect(pageOrigins([APP, API], step)).toEqual([APP, API, "http://attacker.localhost:8080", "null"]);
+    expect(() => checkPairsAgainstOrigins("step.json", step, [APP, API])).not.toThrow();
+    expect(expectationFor(step, "null", APP)).toEqual({
+      expect: "blocked",
+      reason: "MissingAllowOriginHeader",
+    });
+    expect(expectationFor(step, "http://attacker.localhost:8080", APP)).toEqual({ expect: "blocked" });
+    // A sandboxed page is loaded from the first lab origin; every other page from its own home page.
+    expect(consoleUrl("null", [APP, API])).toBe("http://app.local:8080/sandboxed");
+    expect(consoleUrl(API, [APP, API])).toBe("http://api.local:8080/");
+  });
+
+  it.each([
+    [{ pages: "null" }, '"pages" must be an array of origins'],
+    [
+      { pages: ["attacker.localhost"] },
+      'pages[0] must be an origin such as "http://app.local:8080" or "null"',
+    ],
+    [{ pages: ["null", "null"] }, '"pages" lists null twice'],
+    [
+      { pairs: [{ page: APP, target: "null", expect: "blocked" }] },
+      'pairs[0].target must be an origin such as "http://app.local:8080", not "null"',
+    ],
+  ])("refuses extra pages %j with a message", (data, message) => {
+    expect(() => parseExpectations("step.json", data)).toThrow(`step.json: ${message}`);
   });
 });
 

@@ -34,7 +34,7 @@ const report: Report = {
 
 describe("the JUnit report", () => {
   it("is well-formed XML with one test case per pair and the failure's hint", () => {
-    const junit = renderJUnit(report);
+    const junit = renderJUnit([report]);
     expect(XMLValidator.validate(junit)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junit);
     const suite = parsed.testsuites.testsuite;
@@ -51,6 +51,31 @@ describe("the JUnit report", () => {
       },
     });
     expect(suite.testcase[1].failure).toBeUndefined();
+  });
+});
+
+describe("the JUnit report of several steps", () => {
+  it("has a test suite per step and totals over all of them", () => {
+    const passing: Report = {
+      ...report,
+      title: "Step 3: two origins",
+      expectations: "step 3",
+      summary: { ...report.summary, passed: 2, failed: 0 },
+      pairs: report.pairs.map((pair) => ({ ...pair, pass: true, hint: undefined })),
+    };
+    const junit = renderJUnit([passing, report]);
+    expect(XMLValidator.validate(junit)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junit);
+    expect(parsed.testsuites).toMatchObject({ tests: "4", failures: "1", time: "3.000" });
+    expect(
+      parsed.testsuites.testsuite.map((suite: { name: string; failures: string }) => [
+        suite.name,
+        suite.failures,
+      ]),
+    ).toEqual([
+      ["Step 3: two origins", "0"],
+      ['Step 6: "exactly" <one> origin & no other', "1"],
+    ]);
   });
 });
 

@@ -5,10 +5,12 @@ const asObject = (routes: Map<string, URL>) =>
   Object.fromEntries([...routes].map(([host, url]) => [host, url.href]));
 
 describe("PROXY_ROUTES", () => {
-  it("routes app.local and api.local to the same app by default", () => {
+  it("routes app.local, api.local and step 10's attacker sites to the same app by default", () => {
     expect(asObject(readProxyConfig({}).routes as Map<string, URL>)).toEqual({
       "app.local": "http://app:3000/",
       "api.local": "http://app:3000/",
+      "attacker.localhost": "http://app:3000/",
+      "app.local.attacker.localhost": "http://app:3000/",
     });
     expect(asObject(parseRoutes(DEFAULT_ROUTES))).toEqual(
       asObject(readProxyConfig({}).routes as Map<string, URL>),
