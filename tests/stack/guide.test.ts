@@ -1,9 +1,12 @@
 // Every step of the guide, graded in the real stack and the real browser: a step whose lesson is the
 // block passes on the untouched starter; a step that asks for a change fails on the starter and
 // passes once its reference solution is the app's policy file.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { readManifest } from "../../services/shared/src/lab-manifest.ts";
+import { expectValidResult } from "../support/classroom50.ts";
 import { type CommandResult, compose, ROOT } from "../support/docker.ts";
 import { stack } from "../support/stack.ts";
 
@@ -24,31 +27,133 @@ function grade(step: number, project = info): Promise<CommandResult> {
   return compose(project, ["--profile", "grade", "run", "--rm", "grader", "--step", String(step)]);
 }
 
-describe.each(steps.filter((step) => step.solution === undefined))("step $number, $title", (step) => {
-  it("passes on the untouched starter", async () => {
-    const graded = await grade(step.number);
-    expect(graded.code, graded.stdout + graded.stderr).toBe(0);
-  });
-});
+function gradeAll(project = info): Promise<CommandResult> {
+  return compose(project, ["--profile", "grade", "run", "--rm", "grader", "--all"]);
+}
 
+/** Runs `body` with the app serving the policy in `policyDir`, and puts the starter back after. */
+async function withPolicyServed<T>(
+  policyDir: string,
+  body: (project: typeof info) => Promise<T>,
+): Promise<T> {
+  const project = withPolicy(policyDir);
+  try {
+    const up = await compose(project, ["up", "-d", "--wait", "app"]);
+    expect(up.code, up.stderr).toBe(0);
+    return await body(project);
+  } finally {
+    await useStarterPolicy();
+  }
+}
+
+/** The pairs a grader run marked MISMATCH, as `page -> target`, from its table. */
+function mismatches(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.endsWith("MISMATCH"))
+    .map((line) =>
+      line
+        .split(/\s{2,}/)
+        .slice(0, 2)
+        .join(" -> "),
+    );
+}
+
+const readReport = async (file: string) => readFile(join(info.reportsDir, file), "utf8");
+
+// On the untouched starter every step is graded by the --all test below: the steps whose lesson is
+// the block pass, the steps that ask for a change fail.
 describe.each(steps.filter((step) => step.solution !== undefined))("step $number, $title", (step) => {
-  it("fails on the untouched starter, naming the pairs that are not as expected", async () => {
-    const graded = await grade(step.number);
-    expect(graded.code, graded.stdout + graded.stderr).toBe(1);
-    expect(graded.stdout).toContain("MISMATCH");
-    expect(graded.stdout).toContain("What to look at:");
-  });
-
   it("passes with its reference solution as the policy file", async () => {
-    const solved = withPolicy(`./lab/${step.folder}/${step.solution}`);
-    try {
-      const up = await compose(solved, ["up", "-d", "--wait", "app"]);
-      expect(up.code, up.stderr).toBe(0);
+    await withPolicyServed(`./lab/${step.folder}/${step.solution}`, async (solved) => {
       const graded = await grade(step.number, solved);
       expect(graded.code, graded.stdout + graded.stderr).toBe(0);
       expect(graded.stdout).toContain("every pair as expected");
-    } finally {
-      await useStarterPolicy();
-    }
+    });
+  });
+});
+
+// Step 10's lesson, each mistake caught by exactly the attacker pages it lets in.
+const ATTACKERS = ["http://attacker.localhost:8080", "http://app.local.attacker.localhost:8080", "null"];
+const TARGETS = [
+  "http://localhost:3000",
+  "http://127.0.0.1:3000",
+  "http://app.local:8080",
+  "http://api.local:8080",
+];
+/** Every pair from these pages to the lab origins other than their own. */
+const crossFrom = (pages: readonly string[]) =>
+  pages.flatMap((page) =>
+    TARGETS.filter((target) => target !== page).map((target) => `${page} -> ${target}`),
+  );
+
+describe.each([
+  // Reflecting every origin lets in every page: the attacker's, and the lab's own untrusted ones.
+  [
+    "reflect-any-origin",
+    crossFrom(["http://localhost:3000", "http://127.0.0.1:3000", "http://api.local:8080", ...ATTACKERS]),
+  ],
+  ["trust-null", crossFrom(["null"])],
+  ["sloppy-pattern", crossFrom(["http://app.local.attacker.localhost:8080"])],
+])("step 10 with the mistaken policy %s", (mistake, expected) => {
+  it("fails, naming as not blocked exactly the pages that policy lets in", async () => {
+    await withPolicyServed(`./lab/10-misconfigurations/mistakes/${mistake}`, async (project) => {
+      const graded = await grade(10, project);
+      expect(graded.code, graded.stdout + graded.stderr).toBe(1);
+      expect(mismatches(graded.stdout).sort()).toEqual([...expected].sort());
+    });
+  });
+});
+
+describe("grading every step at once (--all)", () => {
+  it("on the starter, passes the steps whose lesson is the block and fails the others, in every report", async () => {
+    const graded = await gradeAll();
+    expect(graded.code, graded.stdout + graded.stderr).toBe(1);
+    expect(graded.stdout).toContain("Score: 5 of 10 steps.");
+    // A failing step shows its table and hints; a passing one only its summary line.
+    expect(graded.stdout.match(/What to look at:/g)).toHaveLength(5);
+    expect(mismatches(graded.stdout).length).toBeGreaterThan(0);
+    const result = expectValidResult(JSON.parse(await readReport("result.json")));
+    expect(result).toMatchObject({ classroom: "local", assignment: "cors-lab", score: 5, "max-score": 10 });
+    expect(result.tests.map((test) => [test["test-name"], test.passed])).toEqual(
+      steps.map((step) => [`Step ${step.number}: ${step.title}`, step.solution === undefined]),
+    );
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
+      await readReport("origin-matrix.junit.xml"),
+    );
+    expect(junit.testsuites.testsuite).toHaveLength(10);
+    // 9 steps of 16 pairs, and step 10's 28 with its attacker pages.
+    expect(junit.testsuites.tests).toBe(String(9 * 16 + 28));
+    const report = JSON.parse(await readReport("origin-matrix.json"));
+    expect(report.score).toEqual({ passed: 5, steps: 10 });
+    expect(report.steps).toHaveLength(10);
+  });
+
+  it("with the final reference solution, passes every step, with the submission's identity from Classroom 50", async () => {
+    await withPolicyServed("./lab/10-misconfigurations/solution", async (solved) => {
+      const classroom = {
+        ...solved,
+        env: {
+          ...solved.env,
+          CLASSROOM: "web-101",
+          ASSIGNMENT: "cors-lab",
+          OWNER: "ada",
+          SUBMISSION_TAG: "submit/20261125T120000Z-abc1234",
+          COMMIT_URL: "https://example.test/commit/abc1234",
+          RELEASE_URL: "https://example.test/releases/submit",
+        },
+      };
+      const graded = await gradeAll(classroom);
+      expect(graded.code, graded.stdout + graded.stderr).toBe(0);
+      expect(graded.stdout).toContain("Score: 10 of 10 steps.");
+      const result = expectValidResult(JSON.parse(await readReport("result.json")));
+      expect(result).toMatchObject({
+        classroom: "web-101",
+        owner: "ada",
+        submission: "submit/20261125T120000Z-abc1234",
+        score: 10,
+        "max-score": 10,
+      });
+    });
   });
 });
