@@ -44,6 +44,15 @@ describe("routing by Host through the proxy", () => {
     expect(seen["x-forwarded-port"]).toBe("8080");
   });
 
+  it.each(["attacker.localhost", "app.local.attacker.localhost"])(
+    "routes step 10's attacker name %s to the app, whose page says it is not a lab origin",
+    async (name) => {
+      const page = await http(info.proxyPort, "/", { host: `${name}:8080` });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`<code id="served-from">http://${name}:8080</code> is not one of the lab`);
+    },
+  );
+
   it("answers an unknown host with 421 and the hosts it serves", async () => {
     const answer = await http(info.proxyPort, "/headers", { host: "other.local:8080" });
     expect(answer.status).toBe(421);
