@@ -1,7 +1,7 @@
 // The lab guide at /lab: lab/manifest.json and each step's README.md, rendered with marked. The same
 // Markdown files read well on GitHub; links between step folders become links between /lab pages.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { type Request, type RequestHandler, Router } from "express";
 import { Marked, type Token } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
@@ -16,13 +16,22 @@ export interface Guide {
   page(number: number): string | undefined;
 }
 
-/** `../03-cross-origin-request/README.md#x` → `/lab/3#x`, for links to a step's folder or text. */
-function stepLinks(steps: readonly LabStep[]) {
+/**
+ * `../03-cross-origin-request/README.md#x` → `/lab/3#x`, for links to a step's folder or text. A
+ * link to another file of the step (its solution, say) has no page here: it becomes the file's
+ * path in the repository, as code, rather than a link that would answer 404.
+ */
+function stepLinks(steps: readonly LabStep[], folder: string) {
   return (token: Token) => {
-    if (token.type !== "link" || /^[a-z]+:/i.test(token.href)) return;
+    if (token.type !== "link" || /^[a-z]+:/i.test(token.href) || token.href.startsWith("#")) return;
     const match = /^(?:\.\.\/|\.\/)?([a-z0-9-]+)\/(?:README\.md)?(#.*)?$/.exec(token.href);
     const step = match && steps.find((s) => s.folder === match[1]);
-    if (step) token.href = `/lab/${step.number}${match[2] ?? ""}`;
+    if (step) {
+      token.href = `/lab/${step.number}${match[2] ?? ""}`;
+      return;
+    }
+    const path = posix.normalize(posix.join("lab", folder, token.href));
+    Object.assign(token, { type: "codespan", text: path, tokens: undefined });
   };
 }
 
@@ -34,9 +43,9 @@ function navigation(steps: readonly LabStep[], number: number): string {
 
 export async function loadGuide(labDir: string): Promise<Guide> {
   const steps = await readManifest(labDir);
-  const marked = new Marked({ gfm: true, walkTokens: stepLinks(steps) });
   const pages = await Promise.all(
     steps.map(async (step) => {
+      const marked = new Marked({ gfm: true, walkTokens: stepLinks(steps, step.folder) });
       const file = join(labDir, step.folder, "README.md");
       const markdown = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new ManifestError(

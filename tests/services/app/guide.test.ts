@@ -57,13 +57,18 @@ describe("the guide at /lab", () => {
       );
       await writeFile(
         join(dir, "01-one", "README.md"),
-        "# One\n\nOn to [two](../02-two/README.md#start), or [away](https://example.org/).\n",
+        "# One\n\nOn to [two](../02-two/README.md#start), or [away](https://example.org/), or [up](#one).\n" +
+          "The answer is in [`solution/cors-policy.ts`](solution/cors-policy.ts), the policy in [it](../../services/app/policy/cors-policy.ts).\n",
       );
       await writeFile(join(dir, "02-two", "README.md"), "# Two\n");
       await using custom = await startApp({ LAB_DIR: dir }).started;
       const page = await http(custom.port, "/lab/1");
       expect(page.body).toContain('<a href="/lab/2#start">two</a>');
       expect(page.body).toContain('<a href="https://example.org/">away</a>');
+      expect(page.body).toContain('<a href="#one">up</a>');
+      // A step's own files have no page: the guide names them by their path in the repository.
+      expect(page.body).toContain("The answer is in <code>lab/01-one/solution/cors-policy.ts</code>");
+      expect(page.body).toContain("the policy in <code>services/app/policy/cors-policy.ts</code>");
     } finally {
       await rm(dir, { recursive: true });
     }
