@@ -100,7 +100,10 @@ const several = checks.length > 1;
     const summary = summarize(results);
     const pairs = results.map((result) => ({ ...result, hint: hintFor(result) }));
     // With several steps, a passing one is a line; the tables are for the steps that need work.
-    const detail = !several || summary.failed > 0 ? `\n${renderTable(results)}\n\n${renderHints(pairs)}` : "";
+    const detail =
+      !several || summary.failed > 0
+        ? `\n${renderTable(results, expectations.request)}\n\n${renderHints(pairs)}`
+        : "";
     process.stdout.write(`${detail}${renderSummary(summary)}\n\n`);
     reports.push({
       title: expectations.title,

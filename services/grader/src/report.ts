@@ -37,11 +37,12 @@ const describeGot = (got: Outcome) => {
 const reasonOf = (got: Outcome) => (got.result === "blocked" ? got.reason : "");
 
 /** A plain-text table, one row per pair, padded to line up in a terminal. */
-export function renderTable(results: readonly PairResult[]): string {
-  const header = ["page origin", "target", "expected", "got", "Chromium's reason", ""];
+export function renderTable(results: readonly PairResult[], request: RequestKind): string {
+  const header = ["page origin", "target", "request", "expected", "got", "Chromium's reason", ""];
   const rows = results.map((r) => [
     r.page,
     r.target,
+    request,
     describeExpected(r.expected),
     describeGot(r.got),
     reasonOf(r.got),
