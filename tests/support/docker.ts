@@ -86,8 +86,12 @@ export async function establishedConnections(project: ComposeProject, service: s
   return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
 }
 
-/** A shell loop over the processes of a container whose command line is `node … services/…`. */
-const NODE_PROCESSES = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*)`;
+/**
+ * A shell loop over a container's processes, picking the service's own node process (its entry
+ * file is src/main.ts), never a health check that happens to be running
+ * (`node services/shared/src/healthcheck.ts`), which /proc may list first.
+ */
+const NODE_PROCESSES = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*/src/main.ts*)`;
 
 /**
  * Stops (SIGSTOP) or resumes (SIGCONT) the node process of a service: a hung app whose container
