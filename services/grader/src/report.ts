@@ -122,7 +122,10 @@ ${suites.join("\n")}
 `;
 }
 
-/** Written aside and renamed into place: a reader never sees half a file, and a stale one left by another user is replaced rather than refused. */
+/**
+ * Written aside and renamed into place: a reader never sees half a file, and a stale one left by
+ * another user is replaced rather than refused.
+ */
 async function writeAtomically(directory: string, file: string, content: string): Promise<string> {
   await mkdir(directory, { recursive: true });
   const path = join(directory, file);
