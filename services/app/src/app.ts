@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import { malformed } from "../../shared/src/http-server.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import type { AppConfig } from "./config.ts";
@@ -42,6 +42,11 @@ export function receivedHeaders(rawHeaders: readonly string[]): Record<string, s
     headers[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
   }
   return headers;
+}
+
+/** A page of the app: always fresh, and under a Content-Security-Policy. */
+function sendPage(res: Response, html: string, csp = PAGE_CSP): void {
+  res.set("Content-Security-Policy", csp).set("Cache-Control", "no-store").type("html").send(html);
 }
 
 function servedFrom(req: Request): string {
@@ -157,11 +162,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
       .json({ headers: receivedHeaders(req.rawHeaders), body: req.body ?? null });
   });
   app.get("/requests", (_req, res) => {
-    res
-      .set("Content-Security-Policy", PAGE_CSP)
-      .set("Cache-Control", "no-store")
-      .type("html")
-      .send(renderRequestLog(requests.entries(), requests.capacity));
+    sendPage(res, renderRequestLog(requests.entries(), requests.capacity));
   });
   app.get("/requests.json", (_req, res) => {
     res.set("Cache-Control", "no-store").json({ capacity: requests.capacity, entries: requests.entries() });
@@ -171,21 +172,15 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     res.status(204).end();
   });
   app.use(guideRoutes(config.labDir, log));
-  app.get("/", (req, res) => {
-    res
-      .set("Content-Security-Policy", PAGE_CSP)
-      .set("Cache-Control", "no-store")
-      .type("html")
-      .send(renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins }));
-  });
+  const homePage =
+    (sandboxed: boolean): RequestHandler =>
+    (req, res) => {
+      const page = renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins, sandboxed });
+      sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
+    };
+  app.get("/", homePage(false));
   // The request console with an opaque origin: every request it makes says `Origin: null` (step 10).
-  app.get("/sandboxed", (req, res) => {
-    res
-      .set("Content-Security-Policy", SANDBOXED_CSP)
-      .set("Cache-Control", "no-store")
-      .type("html")
-      .send(renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins, sandboxed: true }));
-  });
+  app.get("/sandboxed", homePage(true));
   app.use(express.static(PUBLIC_DIR, { index: false, dotfiles: "deny" }));
   app.use(notFoundOrNotAllowed);
   app.use(errorBoundary(log));

@@ -38,9 +38,12 @@ export interface PageContext {
   readonly sandboxed?: boolean;
 }
 
-/** Where the page says it comes from, and what that origin means for the guide. */
-function describeOrigin({ servedFrom, labOrigins, sandboxed }: PageContext): string {
-  const from = `<code id="served-from">${escapeHtml(sandboxed ? "null" : servedFrom)}</code>`;
+/**
+ * Where the page says it comes from, and what that origin means for the guide; `origin` is the
+ * page's own (`null` when sandboxed).
+ */
+function describeOrigin({ servedFrom, labOrigins, sandboxed }: PageContext, origin: string): string {
+  const from = `<code id="served-from">${escapeHtml(origin)}</code>`;
   if (sandboxed) {
     return `<p>This page is sandboxed: it came from <code>${escapeHtml(servedFrom)}</code>, but its origin is ${from}.
 In step 10 of the guide it plays an attacker's page, like any sandboxed frame or local file whose requests say <code>Origin: null</code>.</p>`;
@@ -59,6 +62,7 @@ function targetOption(origin: string, servedFrom: string): string {
 /** The home page: where the page came from, and a console that fetches another origin's /headers. */
 export function renderHomePage(context: PageContext): string {
   const { labOrigins } = context;
+  // The page's own origin: what the browser puts in Origin for its requests.
   const servedFrom = context.sandboxed ? "null" : context.servedFrom;
   const others = labOrigins.filter((origin) => origin !== servedFrom);
   const firstTarget = others[0] ?? labOrigins[0] ?? servedFrom;
@@ -66,7 +70,7 @@ export function renderHomePage(context: PageContext): string {
   return layout(
     `cors-lab · ${servedFrom}`,
     `<h1>cors-lab</h1>
-${describeOrigin(context)}
+${describeOrigin(context, servedFrom)}
 <p>The same app answers at ${labOrigins.map((origin) => `<code>${escapeHtml(origin)}</code>`).join(", ")}.
 To the browser, each of those is a different origin.</p>
 
