@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["tests/services/**/*.test.ts", "tests/lab/**/*.test.ts"],
+          include: ["tests/services/**/*.test.ts", "tests/lab/**/*.test.ts", "tests/support/**/*.test.ts"],
           testTimeout: 15_000,
         },
       },

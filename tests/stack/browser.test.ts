@@ -4,43 +4,27 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../services/grader/src/report.ts";
 import { type CommandResult, compose, ROOT } from "../support/docker.ts";
 import { http } from "../support/http.ts";
-import { LAB_ORIGINS, stack } from "../support/stack.ts";
+import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();
-
-interface PairReport {
-  page: string;
-  target: string;
-  got: { result: string; cause?: string; reason?: string; status?: number; requestId?: string | null };
-  pass: boolean;
-}
-interface MatrixReport {
-  summary: {
-    pairs: number;
-    passed: number;
-    failed: number;
-    allowed: number;
-    blockedCors: number;
-    blockedOther: number;
-  };
-  pairs: PairReport[];
-}
 
 function grade(args: readonly string[] = []): Promise<CommandResult> {
   return compose(info, ["--profile", "grade", "run", "--rm", "--build", "grader", ...args]);
 }
 
-async function readReport(): Promise<MatrixReport> {
-  return JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8")) as MatrixReport;
+async function readReport(): Promise<Report> {
+  return JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8")) as Report;
 }
 
+const LAB_ORIGINS = labOrigins(info);
 const PAIRS = LAB_ORIGINS.flatMap((page) => LAB_ORIGINS.map((target) => [page, target] as const));
 
 describe("the origin matrix with no CORS policy", () => {
   let graded: CommandResult;
-  let report: MatrixReport;
+  let report: Report;
 
   let requestLog: { path: string; host: string; origin?: string; status: number }[];
 
@@ -54,6 +38,11 @@ describe("the origin matrix with no CORS policy", () => {
   it("exits 0 and says so in its summary", () => {
     expect(graded.code, graded.stderr + graded.stdout).toBe(0);
     expect(graded.stdout).toContain("16 pairs: 4 allowed, 12 blocked by CORS, 0 blocked for another reason");
+  });
+
+  it("says where the reports are on the user's machine, not inside its container", () => {
+    expect(graded.stdout).toContain(`Reports written to ${join(info.reportsDir, "origin-matrix.json")} `);
+    expect(graded.stdout).not.toContain("Reports written to /reports/");
   });
 
   it("writes its report as the owner of the reports folder", async () => {

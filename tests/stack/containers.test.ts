@@ -1,6 +1,6 @@
 // How the containers run and what they expose, read off the running stack and its images.
 import { describe, expect, it } from "vitest";
-import { compose, inspect, run } from "../support/docker.ts";
+import { compose, inspect, renderedConfig, run } from "../support/docker.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();
@@ -14,15 +14,10 @@ interface ComposeService {
 }
 
 async function renderedServices(env: Record<string, string> = {}): Promise<Record<string, ComposeService>> {
-  const rendered = await compose({ ...info, env: { ...info.env, ...env } }, [
-    "--profile",
-    "grade",
-    "config",
-    "--format",
-    "json",
-  ]);
-  expect(rendered.code, rendered.stderr).toBe(0);
-  return JSON.parse(rendered.stdout).services;
+  return (await renderedConfig({ ...info, env: { ...info.env, ...env } })).services as Record<
+    string,
+    ComposeService
+  >;
 }
 
 describe("exposure", () => {

@@ -1,7 +1,8 @@
 // Faults in the real stack: a hung app, and services stopped while they work.
 import { describe, expect, it } from "vitest";
-import { compose, signalNode } from "../support/docker.ts";
+import { compose, hasUnreadRequest, signalNode } from "../support/docker.ts";
 import { http } from "../support/http.ts";
+import { eventually } from "../support/retry.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();
@@ -38,9 +39,15 @@ describe("stopping services", () => {
   it("lets a request in flight finish while the proxy shuts down", async () => {
     await signalNode(info, "app", "STOP");
     const inFlight = throughProxy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // In flight: the proxy has passed the request on, and it waits unread at the stopped app.
+    const waiting = () => hasUnreadRequest(info, "app", Number(info.env.APP_PORT));
+    expect(await eventually(waiting, { timeoutMs: 5000 })).toBe(true);
+    // The proxy has had its SIGTERM and is shutting down, with the request still open.
+    const shutdowns = async () =>
+      (await compose(info, ["logs", "--no-log-prefix", "proxy"])).stdout.split("proxy: shutting down").length;
+    const before = await shutdowns();
     const stopping = compose(info, ["stop", "proxy"]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await eventually(async () => (await shutdowns()) > before, { timeoutMs: 5000 })).toBe(true);
     await signalNode(info, "app", "CONT");
     expect((await inFlight).status).toBe(200);
     expect((await stopping).code).toBe(0);

@@ -3,9 +3,11 @@ import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
 import { compose } from "../support/docker.ts";
 import { corsHeaders, http, rawRequest } from "../support/http.ts";
-import { LAB_ORIGINS, stack } from "../support/stack.ts";
+import { retryUntil } from "../support/retry.ts";
+import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();
+const LAB_ORIGINS = labOrigins(info);
 
 function headersSeenByApp(body: string): Record<string, string> {
   const raw = JSON.parse(body) as Record<string, string | string[]>;
@@ -141,11 +143,11 @@ describe("when the app is down", () => {
       const back = await compose(info, ["up", "-d", "--wait", "app"]);
       expect(back.code, back.stderr).toBe(0);
     }
-    let status = 0;
-    for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
-      status = (await http(info.proxyPort, "/headers", { host: "app.local:8080" })).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    expect(status).toBe(200);
+    const answer = await retryUntil(
+      () => http(info.proxyPort, "/headers", { host: "app.local:8080" }),
+      ({ status }) => status === 200,
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+    expect(answer.status).toBe(200);
   });
 });

@@ -51,6 +51,15 @@ export function run(
   });
 }
 
+/** `docker compose config` of a project, every profile's services included, as the parsed JSON. */
+export async function renderedConfig(
+  project: ComposeProject,
+): Promise<{ services: Record<string, Record<string, unknown>> }> {
+  const rendered = await compose(project, ["--profile", "grade", "config", "--format", "json"]);
+  if (rendered.code !== 0) throw new Error(`docker compose config failed: ${rendered.stderr}`);
+  return JSON.parse(rendered.stdout);
+}
+
 /** The container id of a service of the test's project. */
 export async function containerId(project: ComposeProject, service: string): Promise<string> {
   const result = await compose(project, ["ps", "-a", "-q", service]);
@@ -78,20 +87,60 @@ export async function inspect(project: ComposeProject, service: string): Promise
   return state;
 }
 
-/** Established TCP connections inside a service's network namespace, from /proc/net/tcp{,6}. */
-export async function establishedConnections(project: ComposeProject, service: string): Promise<number> {
+interface TcpSocket {
+  readonly localPort: number;
+  readonly established: boolean;
+  /** Bytes received and not yet read by the process. */
+  readonly unread: number;
+}
+
+/** The TCP sockets inside a service's network namespace, from /proc/net/tcp{,6}. */
+async function tcpSockets(project: ComposeProject, service: string): Promise<TcpSocket[]> {
   const result = await compose(project, ["exec", "-T", service, "cat", "/proc/net/tcp", "/proc/net/tcp6"]);
   if (result.code !== 0) throw new Error(`Cannot read the sockets of "${service}": ${result.stderr}`);
-  // Each line: sl local_address rem_address st …; st 01 is ESTABLISHED.
-  return result.stdout.split("\n").filter((line) => line.trim().split(/\s+/)[3] === "01").length;
+  // Each line: sl local_address:port rem_address:port st tx_queue:rx_queue …, in hex; st 01 is ESTABLISHED.
+  return result.stdout
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => /^\d+:$/.test(fields[0] ?? ""))
+    .map(([, local = "", , state = "", queues = ""]) => ({
+      localPort: Number.parseInt(local.split(":").at(-1) ?? "", 16),
+      established: state === "01",
+      unread: Number.parseInt(queues.split(":")[1] ?? "0", 16),
+    }));
+}
+
+/** Established TCP connections inside a service's network namespace. */
+export async function establishedConnections(project: ComposeProject, service: string): Promise<number> {
+  return (await tcpSockets(project, service)).filter((socket) => socket.established).length;
+}
+
+/** Whether a request waits, unread, on a connection to `port` inside the service (its process stopped, say). */
+export async function hasUnreadRequest(
+  project: ComposeProject,
+  service: string,
+  port: number,
+): Promise<boolean> {
+  return (await tcpSockets(project, service)).some(
+    (socket) => socket.established && socket.localPort === port && socket.unread > 0,
+  );
 }
 
 /**
- * A shell loop over a container's processes, picking the service's own node process (its entry
- * file is src/main.ts), never a health check that happens to be running
- * (`node services/shared/src/healthcheck.ts`), which /proc may list first.
+ * Runs the shell command `action` in a service's container, with `$pid` set to the service's own
+ * node process: the one whose entry file is src/main.ts, never a health check that happens to be
+ * running (`node services/shared/src/healthcheck.ts`), which /proc may list first.
  */
-const NODE_PROCESSES = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in "node "*services/*/src/main.ts*)`;
+function inServiceProcess(project: ComposeProject, service: string, action: string): Promise<CommandResult> {
+  const script = [
+    "for p in /proc/[0-9]*; do",
+    `  case "$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)" in`,
+    `    "node "*services/*/src/main.ts*) pid="\${p#/proc/}"; ${action} ;;`,
+    "  esac",
+    "done",
+  ].join("\n");
+  return compose(project, ["exec", "-T", service, "sh", "-c", script]);
+}
 
 /**
  * Stops (SIGSTOP) or resumes (SIGCONT) the node process of a service: a hung app whose container
@@ -102,8 +151,7 @@ export async function signalNode(
   service: string,
   signal: "STOP" | "CONT",
 ): Promise<void> {
-  const script = `${NODE_PROCESSES} kill -${signal} \${p#/proc/};; esac; done`;
-  const result = await compose(project, ["exec", "-T", service, "sh", "-c", script]);
+  const result = await inServiceProcess(project, service, `kill -${signal} "$pid"`);
   if (result.code !== 0)
     throw new Error(`Cannot send SIG${signal} to the node process of "${service}": ${result.stderr}`);
 }
@@ -119,8 +167,7 @@ export interface MemoryKb {
 
 /** Memory of the node process in a service's container, from /proc/PID/smaps_rollup. */
 export async function memoryKb(project: ComposeProject, service: string): Promise<MemoryKb> {
-  const script = `${NODE_PROCESSES} cat $p/smaps_rollup;; esac; done`;
-  const result = await compose(project, ["exec", "-T", service, "sh", "-c", script]);
+  const result = await inServiceProcess(project, service, 'cat "/proc/$pid/smaps_rollup"');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(result.stdout)?.[1]);
   const memory = { rss: field("Rss"), pss: field("Pss"), anonymous: field("Anonymous") };
   if (result.code !== 0 || Number.isNaN(memory.rss)) {

@@ -1,5 +1,5 @@
 // Real HTTP from the tests: undici and raw sockets on loopback, and servers on ephemeral ports.
-import type { Server } from "node:http";
+import { request as httpRequest, type Server } from "node:http";
 import { type AddressInfo, createServer, Socket } from "node:net";
 import { request } from "undici";
 
@@ -75,4 +75,54 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A POST of `bytes` of body, sent as an ordinary client sends one: headers, then the body in chunks,
+ * reading the answer whenever it comes, even before the body is all out. The status, or the error
+ * that took the answer's place (a connection reset, say).
+ */
+export function postBody(
+  port: number,
+  host: string,
+  bytes: number,
+): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const request = httpRequest({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/headers",
+      headers: { host, "content-type": "application/octet-stream", "content-length": bytes },
+      agent: false,
+    });
+    let settled = false;
+    const settle = (value: { status: number; body: string } | { error: string }) => {
+      if (!settled) resolve(value);
+      settled = true;
+    };
+    request.on("response", (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () => settle({ status: response.statusCode ?? 0, body }));
+      response.on("error", (error) =>
+        settle({ error: (error as NodeJS.ErrnoException).code ?? error.message }),
+      );
+    });
+    request.on("error", (error) => settle({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    let sent = 0;
+    const write = () => {
+      while (sent < bytes && !request.destroyed) {
+        const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+        sent += part.length;
+        if (!request.write(part)) return void request.once("drain", write);
+      }
+      if (!request.destroyed) request.end();
+    };
+    write();
+  });
 }

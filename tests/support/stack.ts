@@ -1,5 +1,6 @@
 // What the stack tests share: the running Compose project, started once by stack-setup.ts.
 import { inject } from "vitest";
+import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
 import type { ComposeProject } from "./docker.ts";
 
 export interface StackInfo extends ComposeProject {
@@ -14,12 +15,10 @@ declare module "vitest" {
   }
 }
 
-export const LAB_ORIGINS = [
-  "http://localhost:3000",
-  "http://127.0.0.1:3000",
-  "http://app.local:8080",
-  "http://api.local:8080",
-] as const;
+/** The lab origins the stack serves, worked out from its variables as the services do. */
+export function labOrigins(info: StackInfo): string[] {
+  return readLabOrigins(info.env);
+}
 
 export function stack(): StackInfo {
   return inject("stack");

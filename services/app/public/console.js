@@ -1,10 +1,13 @@
 // The request console: fetch the chosen origin's /headers and show what the browser let us read.
-// Everything shown is set with textContent, never as HTML.
-const form = document.getElementById("console");
-const target = document.getElementById("target");
-const kind = document.getElementById("kind");
-const outcome = document.getElementById("outcome");
-const response = document.getElementById("response");
+// Everything shown is set with textContent, never as HTML. `CONSOLE` (ids, data attributes, states)
+// is services/shared/src/console-contract.ts, which the app writes at the top of this file as it
+// serves it: the grader drives the page through the same names.
+const { ids, data, states } = CONSOLE;
+const form = document.getElementById(ids.form);
+const target = document.getElementById(ids.target);
+const kind = document.getElementById(ids.kind);
+const outcome = document.getElementById(ids.outcome);
+const response = document.getElementById(ids.response);
 let run = 0;
 
 // What each kind of request sends. A PUT with a JSON body and a custom header is not a "simple"
@@ -20,11 +23,15 @@ const REQUESTS = {
   credentialed: { credentials: "include" },
 };
 
-function show(state, text, body, requestId) {
-  if (requestId === undefined) delete outcome.dataset.requestId;
-  else outcome.dataset.requestId = requestId ?? "";
-  outcome.dataset.state = state;
-  outcome.dataset.run = String(run);
+/** Shows an outcome; `read` holds what the page could read of an allowed answer. */
+function show(state, text, body, read) {
+  for (const key of [data.status, data.requestId]) delete outcome.dataset[key];
+  if (read !== undefined) {
+    outcome.dataset[data.status] = String(read.status);
+    if (read.requestId !== null) outcome.dataset[data.requestId] = read.requestId;
+  }
+  outcome.dataset[data.state] = state;
+  outcome.dataset[data.run] = String(run);
   outcome.textContent = text;
   response.hidden = body === undefined;
   response.textContent = body ?? "";
@@ -34,7 +41,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   run += 1;
   const url = `${target.value}/headers`;
-  show("pending", `Fetching ${url} …`);
+  show(states.pending, `Fetching ${url} …`);
   try {
     const res = await fetch(url, REQUESTS[kind.value] ?? REQUESTS.simple);
     const text = await res.text();
@@ -51,14 +58,14 @@ form.addEventListener("submit", async (event) => {
         ? "its X-Request-Id header is hidden from this page"
         : `its X-Request-Id is ${requestId}`;
     show(
-      "allowed",
+      states.allowed,
       `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.`,
       body,
-      requestId,
+      { status: res.status, requestId },
     );
   } catch (error) {
     show(
-      "blocked",
+      states.blocked,
       `Blocked by the browser: this page may not read ${url} (${error.message}). ` +
         "The request may well have reached the server; open the DevTools Console to see why the response was withheld.",
     );

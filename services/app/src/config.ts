@@ -1,15 +1,9 @@
 import { fileURLToPath } from "node:url";
-import {
-  type Env,
-  readBoolean,
-  readInteger,
-  readLabOrigins,
-  readListenAddress,
-  readPort,
-  readString,
-} from "../../shared/src/env.ts";
+import { DEFAULTS } from "../../shared/src/defaults.ts";
+import { type Env, readBoolean, readInteger, readListenAddress, readString } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
+import { readLabOrigins, readPorts } from "../../shared/src/lab-origins.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
 export interface AppConfig {
@@ -33,15 +27,15 @@ const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.met
 
 export function readAppConfig(env: Env): AppConfig {
   return {
-    port: readPort(env, "APP_PORT", 3000),
-    host: readListenAddress(env, "APP_LISTEN_ADDRESS", "0.0.0.0"),
+    port: readPorts(env).app,
+    host: readListenAddress(env, "APP_LISTEN_ADDRESS", DEFAULTS.APP_LISTEN_ADDRESS),
     labOrigins: readLabOrigins(env),
     cors: readCorsPolicy(env),
-    logRequests: readBoolean(env, "LOG_REQUESTS", true),
-    requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", 200, 0, 10_000),
+    logRequests: readBoolean(env, "LOG_REQUESTS", DEFAULTS.LOG_REQUESTS),
+    requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", DEFAULTS.REQUEST_LOG_SIZE, 0, 10_000),
     http: readHttpLimits(env),
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     policyFile: readString(env, "CORS_POLICY_FILE", POLICY_FILE),
-    watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", true),
+    watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", DEFAULTS.CORS_POLICY_WATCH),
   };
 }

@@ -3,6 +3,7 @@
 // is the first lesson of the lab; later steps turn the policy on, one header at a time.
 import cors from "cors";
 import type { RequestHandler } from "express";
+import { DEFAULTS } from "../../shared/src/defaults.ts";
 import {
   ConfigError,
   type Env,
@@ -26,10 +27,10 @@ export interface CorsPolicy {
 export const CORS_DEFAULTS: CorsPolicy = Object.freeze({
   allowOrigins: [],
   // Only the CORS-safelisted methods: anything else must be asked for explicitly.
-  allowMethods: ["GET", "HEAD", "POST"],
+  allowMethods: DEFAULTS.CORS_ALLOW_METHODS.split(","),
   allowHeaders: [],
   exposeHeaders: [],
-  allowCredentials: false,
+  allowCredentials: DEFAULTS.CORS_ALLOW_CREDENTIALS,
   maxAgeSeconds: undefined,
 });
 

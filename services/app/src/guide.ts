@@ -2,12 +2,12 @@
 // Markdown files read well on GitHub; links between step folders become links between /lab pages.
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { type Request, type RequestHandler, Router } from "express";
+import type { Request, RequestHandler } from "express";
 import { Marked, type Token } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { escapeHtml } from "./html.ts";
-import { layout, PAGE_CSP } from "./page.ts";
+import { layout, sendPage } from "./page.ts";
 
 export interface Guide {
   readonly steps: readonly LabStep[];
@@ -79,8 +79,13 @@ ${list}
   return { steps, index, page: (number) => pages[number - 1] };
 }
 
-/** GET /lab and /lab/N. The guide is read on the first visit: a broken one must not stop the lab. */
-export function guideRoutes(labDir: string, log: Logger): Router {
+export interface GuideHandlers {
+  readonly index: RequestHandler;
+  readonly step: RequestHandler;
+}
+
+/** GET /lab and /lab/:step. The guide is read on the first visit: a broken one must not stop the lab. */
+export function guideHandlers(labDir: string, log: Logger): GuideHandlers {
   let guide: Promise<Guide> | undefined;
   const theGuide = () =>
     (guide ??= loadGuide(labDir).catch((error) => {
@@ -105,20 +110,14 @@ export function guideRoutes(labDir: string, log: Logger): Router {
         res.status(404).type("text/plain").send(message);
         return;
       }
-      res.set("Content-Security-Policy", PAGE_CSP).type("html").send(html);
+      sendPage(res, html);
     };
   };
 
-  const router = Router();
-  router.get(
-    "/lab",
-    guidePage((loaded) => loaded.index),
-  );
-  router.get(
-    "/lab/:step",
-    guidePage((loaded, req) =>
+  return {
+    index: guidePage((loaded) => loaded.index),
+    step: guidePage((loaded, req) =>
       /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined,
     ),
-  );
-  return router;
+  };
 }

@@ -7,7 +7,7 @@ import { isCorsEnabled } from "./cors-policy.ts";
 runService({
   name: "app",
   readConfig: readAppConfig,
-  createServer: (config, log) => createHttpServer(config.http, createApp(config, log)),
+  createServer: (config, log) => createHttpServer(config.http, log, createApp(config, log)),
   describe: ({ cors }) => ({
     cors: isCorsEnabled(cors) ? `allow ${[cors.allowOrigins].flat().join(",")}` : "off",
   }),

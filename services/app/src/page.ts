@@ -1,9 +1,16 @@
+import type { Response } from "express";
+import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import { escapeHtml } from "./html.ts";
 import type { LoggedRequest } from "./request-log.ts";
 
 // The console fetches other origins, so connect-src stays open; everything else is this origin only.
 export const PAGE_CSP =
   "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** A page of the app: always fresh, and under a Content-Security-Policy. */
+export function sendPage(res: Response, html: string, csp = PAGE_CSP): void {
+  res.set("Content-Security-Policy", csp).set("Cache-Control", "no-store").type("html").send(html);
+}
 
 /** The frame every page shares; `title` is escaped here, `body` and `head` must already be safe HTML. */
 export function layout(title: string, body: string, head = ""): string {
@@ -43,7 +50,7 @@ export interface PageContext {
  * page's own (`null` when sandboxed).
  */
 function describeOrigin({ servedFrom, labOrigins, sandboxed }: PageContext, origin: string): string {
-  const from = `<code id="served-from">${escapeHtml(origin)}</code>`;
+  const from = `<code id="${CONSOLE.ids.servedFrom}">${escapeHtml(origin)}</code>`;
   if (sandboxed) {
     return `<p>This page is sandboxed: it came from <code>${escapeHtml(servedFrom)}</code>, but its origin is ${from}.
 In step 10 of the guide it plays an attacker's page, like any sandboxed frame or local file whose requests say <code>Origin: null</code>.</p>`;
@@ -59,9 +66,16 @@ function targetOption(origin: string, servedFrom: string): string {
   return `<option value="${escapeHtml(origin)}">${escapeHtml(origin + note)}</option>`;
 }
 
+const KIND_LABELS: Readonly<Record<RequestKind, string>> = {
+  simple: "GET, a simple request",
+  preflight: "PUT with JSON and an X-Lab-Token header (preflighted)",
+  credentialed: "GET with credentials (cookies)",
+};
+
 /** The home page: where the page came from, and a console that fetches another origin's /headers. */
 export function renderHomePage(context: PageContext): string {
   const { labOrigins } = context;
+  const { ids } = CONSOLE;
   // The page's own origin: what the browser puts in Origin for its requests.
   const servedFrom = context.sandboxed ? "null" : context.servedFrom;
   const others = labOrigins.filter((origin) => origin !== servedFrom);
@@ -76,21 +90,19 @@ To the browser, each of those is a different origin.</p>
 
 <section aria-labelledby="console-title">
 <h2 id="console-title">Request console</h2>
-<form id="console">
-<label for="target">Fetch <code>/headers</code> from</label>
-<select id="target" name="target">
+<form id="${ids.form}">
+<label for="${ids.target}">Fetch <code>/headers</code> from</label>
+<select id="${ids.target}" name="target">
 ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 </select>
-<label for="kind">as</label>
-<select id="kind" name="kind">
-<option value="simple">GET, a simple request</option>
-<option value="preflight">PUT with JSON and an X-Lab-Token header (preflighted)</option>
-<option value="credentialed">GET with credentials (cookies)</option>
+<label for="${ids.kind}">as</label>
+<select id="${ids.kind}" name="kind">
+${CONSOLE.kinds.map((kind) => `<option value="${kind}">${escapeHtml(KIND_LABELS[kind])}</option>`).join("\n")}
 </select>
-<button id="send" type="submit">Send request</button>
+<button id="${ids.send}" type="submit">Send request</button>
 </form>
-<p id="outcome" role="status" aria-live="polite">No request sent yet.</p>
-<pre id="response" hidden></pre>
+<p id="${ids.outcome}" role="status" aria-live="polite" data-${CONSOLE.data.state}="${CONSOLE.states.idle}">No request sent yet.</p>
+<pre id="${ids.response}" hidden></pre>
 </section>
 
 <p class="hint">The request console runs <code>fetch(target + "/headers")</code> from this page, as any script on it could.

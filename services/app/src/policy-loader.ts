@@ -4,6 +4,7 @@
 import { watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import type { RequestHandler } from "express";
 import type { Logger } from "../../shared/src/log.ts";
 
@@ -36,7 +37,10 @@ export function loadPolicyFile(
         policy: policy ? "from the file" : fallback ? "from .env" : "none",
       });
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      // The whole message on one line: a transformer's first line ("Transform failed…") says nothing.
+      const reason = stripVTControlCharacters(error instanceof Error ? error.message : String(error))
+        .replace(/\s*\n\s*/g, " ")
+        .slice(0, 500);
       log.error("CORS policy file not loaded; the previous policy stays in force", {
         file: basename(file),
         reason,

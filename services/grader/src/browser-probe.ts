@@ -1,7 +1,8 @@
 // Drives Debian's Chromium through playwright-core: loads a page origin's `/`, uses its request
 // console to fetch a target's `/headers`, and asks DevTools (Audits domain) why a block happened.
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
-import type { RequestKind } from "./expectations.ts";
+import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+import { useRequestConsole } from "./in-page/use-console.ts";
 
 export type Outcome =
   | {
@@ -122,10 +123,15 @@ export class BrowserProbe {
       // The page's own console makes the request, as a student's click would (submitting its form),
       // and one round trip reports the outcome it shows; Playwright's click and select actions, with
       // their waits for a stable layout, cost more than the request itself.
-      const shown = await tab.evaluate(useRequestConsole, { target, kind, run, timeoutMs: this.#timeoutMs });
-      if (shown.state === "allowed") {
-        const status = Number(/answered (\d{3})/.exec(shown.text)?.[1] ?? 0);
-        return { result: "allowed", status, requestId: shown.requestId || null };
+      const shown = await tab.evaluate(useRequestConsole, {
+        contract: CONSOLE,
+        target,
+        kind,
+        run,
+        timeoutMs: this.#timeoutMs,
+      });
+      if (shown.state === CONSOLE.states.allowed) {
+        return { result: "allowed", status: shown.status ?? 0, requestId: shown.requestId };
       }
     } catch (error) {
       return {
@@ -143,43 +149,6 @@ export class BrowserProbe {
       reason: error ?? failures.get(url) ?? "blocked without a reason",
     };
   }
-}
-
-/** Runs in the page: picks `target` and `kind` in the request console, submits, waits for run `run`'s outcome. */
-async function useRequestConsole(options: { target: string; kind: string; run: number; timeoutMs: number }) {
-  const { target, kind, run, timeoutMs } = options;
-  const kinds = document.querySelector<HTMLSelectElement>("#kind");
-  if (kinds) kinds.value = kind;
-  if (kinds?.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
-  const select = document.querySelector<HTMLSelectElement>("#target");
-  const form = document.querySelector<HTMLFormElement>("#console");
-  const outcome = document.querySelector<HTMLElement>("#outcome");
-  if (!select || !form || !outcome) throw new Error("the page has no request console");
-  select.value = target;
-  if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
-  const done = () =>
-    outcome.dataset.run === String(run) &&
-    (outcome.dataset.state === "allowed" || outcome.dataset.state === "blocked");
-  form.requestSubmit();
-  await new Promise<void>((resolve, reject) => {
-    const observer = new MutationObserver(() => {
-      if (done()) {
-        observer.disconnect();
-        resolve();
-      }
-    });
-    observer.observe(outcome, { attributes: true });
-    if (done()) resolve();
-    setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`no outcome within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  return {
-    state: outcome.dataset.state,
-    text: outcome.textContent ?? "",
-    requestId: outcome.dataset.requestId ?? "",
-  };
 }
 
 interface CorsIssues {

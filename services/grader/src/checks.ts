@@ -13,6 +13,8 @@ import {
 import { checkPairsAgainstOrigins } from "./matrix.ts";
 
 export interface Check {
+  /** The step of the guide it checks; undefined for an expectations file or the default. */
+  readonly step?: number;
   /** The test's name in result.json and the heading above its table, e.g. "Step 6: Allowing one origin". */
   readonly name: string;
   /** Where its expectations came from, for the report: "step 6", a file, or "default". */
@@ -27,6 +29,7 @@ async function stepCheck(labDir: string, step: LabStep): Promise<Check> {
     throw new ExpectationsError("--step", `step ${step.number} (${step.title}) has no check for the grader`);
   }
   return {
+    step: step.number,
     name: `Step ${step.number}: ${step.title}`,
     source: `step ${step.number}`,
     sentence: step.check,

@@ -4,6 +4,7 @@
 // environment, checks that `classroom` and `assignment` match it, and stamps `owner`,
 // `assignment_type` and `datetime` itself. Run anywhere else, the grader fills those fields with
 // the placeholders below, so the file still validates and says plainly that it is a local run.
+import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { ConfigError, type Env, readString } from "../../shared/src/env.ts";
 
 export const RESULT_SCHEMA = "classroom50/result/v1";
@@ -25,7 +26,7 @@ export interface SubmissionIdentity {
 
 /** The variables Classroom 50's runner sets for an autograder; each has a local default. */
 export function readSubmissionIdentity(env: Env): SubmissionIdentity {
-  const assignmentType = readString(env, "ASSIGNMENT_TYPE", "individual");
+  const assignmentType = readString(env, "ASSIGNMENT_TYPE", DEFAULTS.ASSIGNMENT_TYPE);
   if (assignmentType !== "individual" && assignmentType !== "group") {
     throw new ConfigError("ASSIGNMENT_TYPE", assignmentType, `"individual" or "group"`);
   }
@@ -39,10 +40,10 @@ export function readSubmissionIdentity(env: Env): SubmissionIdentity {
   }
   const commit = readString(env, "COMMIT_URL", LOCAL_RUN);
   return {
-    classroom: readString(env, "CLASSROOM", "local"),
-    assignment: readString(env, "ASSIGNMENT", "cors-lab"),
+    classroom: readString(env, "CLASSROOM", DEFAULTS.CLASSROOM),
+    assignment: readString(env, "ASSIGNMENT", DEFAULTS.ASSIGNMENT),
     assignmentType,
-    owner: readString(env, "OWNER", readString(env, "USERNAME", "student")),
+    owner: readString(env, "OWNER", readString(env, "USERNAME", DEFAULTS.OWNER)),
     submission: submission === "" ? undefined : submission,
     commit,
     release: readString(env, "RELEASE_URL", LOCAL_RUN),

@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
-import { type Env, readInteger, readLabOrigins, readString } from "../../shared/src/env.ts";
+import { DEFAULTS } from "../../shared/src/defaults.ts";
+import { type Env, readInteger, readString } from "../../shared/src/env.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
+import { readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
 
 export interface GraderConfig {
@@ -13,6 +15,11 @@ export interface GraderConfig {
   readonly all: boolean;
   readonly labDir: string;
   readonly reportDir: string;
+  /**
+   * The same folder as the user knows it: inside Compose the grader writes to /reports, which is
+   * REPORTS_DIR on the user's machine.
+   */
+  readonly reportDirShown: string;
   readonly chromiumPath: string;
   readonly timeoutMs: number;
   /** Chromium's --host-resolver-rules; empty for none. */
@@ -74,16 +81,18 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   }
   const fromGuide = values.step !== undefined || values.all === true;
   const expectFile = fromGuide ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
+  const reportDir = values["report-dir"] ?? readString(env, "REPORT_DIR", "reports");
   return {
     origins: readLabOrigins(env),
     expectFile: expectFile === "" ? undefined : expectFile,
     step: values.step === undefined ? undefined : Number(values.step),
     all: values.all === true,
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
-    reportDir: values["report-dir"] ?? readString(env, "REPORT_DIR", "reports"),
-    chromiumPath: readString(env, "CHROMIUM_PATH", "/usr/bin/chromium"),
-    timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", 15_000, 1000, 300_000),
-    hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", ""),
+    reportDir,
+    reportDirShown: values["report-dir"] ?? readString(env, "REPORTS_DIR", reportDir),
+    chromiumPath: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
+    timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", DEFAULTS.GRADER_TIMEOUT_MS, 1000, 300_000),
+    hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", DEFAULTS.GRADER_HOST_RESOLVER_RULES),
     identity: readSubmissionIdentity(env),
   };
 }

@@ -7,16 +7,12 @@
 // `"pages": ["http://attacker.localhost:8080", "null"]` adds page origins that are not the lab's
 // (step 10's attackers): their pages fetch every lab origin too, and every such pair is cross-origin.
 // `null` is a sandboxed page, whose requests say `Origin: null`.
+import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import { parseOrigin } from "../../shared/src/env.ts";
 import { readJsonFile } from "../../shared/src/json-file.ts";
 
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
 export type Verdict = "allowed" | "blocked" | "any";
-
-/** What the request console sends: a simple GET, a PUT with JSON and a custom header, or a GET with credentials. */
-export type RequestKind = "simple" | "preflight" | "credentialed";
-
-const REQUEST_KINDS: readonly string[] = ["simple", "preflight", "credentialed"];
 
 export interface PairExpectation {
   readonly expect: Verdict;
@@ -124,7 +120,7 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   });
 
   const request = data.request ?? DEFAULT_EXPECTATIONS.request;
-  if (typeof request !== "string" || !REQUEST_KINDS.includes(request)) {
+  if (typeof request !== "string" || !(CONSOLE.kinds as readonly string[]).includes(request)) {
     throw new ExpectationsError(
       source,
       `"request" must be "simple", "preflight" or "credentialed", not ${JSON.stringify(request)}`,

@@ -1,13 +1,16 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { RequestKind } from "../../shared/src/console-contract.ts";
 import type { Outcome } from "./browser-probe.ts";
 import { type ClassroomResult, RESULT_FILE } from "./classroom-result.ts";
-import type { PairExpectation, RequestKind } from "./expectations.ts";
+import type { PairExpectation } from "./expectations.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 
 /** What one check (a step, or an expectations file) found. */
 export interface Report {
   readonly title: string;
+  /** The step of the guide, when the check is one. */
+  readonly step?: number;
   readonly expectations: string;
   readonly request: RequestKind;
   readonly startedAt: string;
@@ -23,60 +26,16 @@ export interface Report {
 export const REPORT_FILE = "origin-matrix.json";
 export const JUNIT_FILE = "origin-matrix.junit.xml";
 
-const describeExpected = (expected: PairExpectation) =>
+export const describeExpected = (expected: PairExpectation) =>
   expected.expect === "blocked"
     ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
     : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`;
 
-const describeGot = (got: Outcome) => {
+export const describeGot = (got: Outcome) => {
   if (got.result === "allowed")
     return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}`;
   return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
 };
-
-const reasonOf = (got: Outcome) => (got.result === "blocked" ? got.reason : "");
-
-/** A plain-text table, one row per pair, padded to line up in a terminal. */
-export function renderTable(results: readonly PairResult[], request: RequestKind): string {
-  const header = ["page origin", "target", "request", "expected", "got", "Chromium's reason", ""];
-  const rows = results.map((r) => [
-    r.page,
-    r.target,
-    request,
-    describeExpected(r.expected),
-    describeGot(r.got),
-    reasonOf(r.got),
-    r.pass ? "ok" : "MISMATCH",
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
-}
-
-/** The hints of the pairs that are not as expected, in plain words; empty when every pair passed. */
-export function renderHints(pairs: Report["pairs"]): string {
-  const hints = pairs.flatMap(({ page, target, hint }) =>
-    hint === undefined ? [] : [`- ${page} -> ${target}: ${hint}`],
-  );
-  return hints.length === 0 ? "" : `What to look at:\n${hints.join("\n")}\n\n`;
-}
-
-export function renderSummary(summary: Summary): string {
-  const verdict =
-    summary.failed === 0
-      ? "every pair as expected"
-      : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
-  return (
-    `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
-    `${summary.blockedOther} blocked for another reason; ${verdict}.`
-  );
-}
 
 const XML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -154,7 +113,7 @@ export async function writeReport(
     reports.length === 1 && only !== undefined
       ? only
       : {
-          title: `Steps ${reports.map((report) => report.expectations.replace(/^step /, "")).join(", ")}`,
+          title: `Steps ${reports.map((report) => report.step ?? report.expectations).join(", ")}`,
           startedAt: reports[0]?.startedAt,
           durationMs: reports.reduce((sum, report) => sum + report.durationMs, 0),
           chromium: reports[0]?.chromium,

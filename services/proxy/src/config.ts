@@ -1,13 +1,14 @@
+import { DEFAULTS } from "../../shared/src/defaults.ts";
 import {
   ConfigError,
   type Env,
   readBoolean,
   readInteger,
   readListenAddress,
-  readPort,
   readString,
 } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
+import { type Ports, PROXIED_HOSTS, readPorts } from "../../shared/src/lab-origins.ts";
 
 export interface ProxyConfig {
   readonly port: number;
@@ -26,14 +27,10 @@ export interface ProxyConfig {
   readonly http: HttpLimits;
 }
 
-// The last two are step 10's attacker sites: browsers resolve every name under .localhost to the
-// machine itself (RFC 6761), so they need no hosts-file line.
-export const DEFAULT_ROUTES = [
-  "app.local=http://app:3000",
-  "api.local=http://app:3000",
-  "attacker.localhost=http://app:3000",
-  "app.local.attacker.localhost=http://app:3000",
-].join(",");
+/** Every name the proxy serves (app.local, api.local, step 10's attacker sites) to the app's port. */
+export function defaultRoutes(ports: Ports): string {
+  return PROXIED_HOSTS.map((host) => `${host}=http://app:${ports.app}`).join(",");
+}
 
 // RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
 const HOST_NAME =
@@ -75,13 +72,20 @@ export function parseRoutes(value: string): Map<string, URL> {
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {
+  const ports = readPorts(env);
   return {
-    port: readPort(env, "PROXY_PORT", 8080),
-    host: readListenAddress(env, "PROXY_LISTEN_ADDRESS", "0.0.0.0"),
-    routes: parseRoutes(readString(env, "PROXY_ROUTES", DEFAULT_ROUTES)),
-    upstreamTimeoutMs: readInteger(env, "PROXY_UPSTREAM_TIMEOUT_MS", 10_000, 100, 600_000),
-    maxBodyBytes: readInteger(env, "PROXY_MAX_BODY_BYTES", 1_048_576, 0, 1_073_741_824),
-    logAllRequests: readBoolean(env, "PROXY_LOG_REQUESTS", false),
+    port: ports.proxy,
+    host: readListenAddress(env, "PROXY_LISTEN_ADDRESS", DEFAULTS.PROXY_LISTEN_ADDRESS),
+    routes: parseRoutes(readString(env, "PROXY_ROUTES", defaultRoutes(ports))),
+    upstreamTimeoutMs: readInteger(
+      env,
+      "PROXY_UPSTREAM_TIMEOUT_MS",
+      DEFAULTS.PROXY_UPSTREAM_TIMEOUT_MS,
+      100,
+      600_000,
+    ),
+    maxBodyBytes: readInteger(env, "PROXY_MAX_BODY_BYTES", DEFAULTS.PROXY_MAX_BODY_BYTES, 0, 1_073_741_824),
+    logAllRequests: readBoolean(env, "PROXY_LOG_REQUESTS", DEFAULTS.PROXY_LOG_REQUESTS),
     http: readHttpLimits(env),
   };
 }

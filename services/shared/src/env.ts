@@ -102,17 +102,3 @@ export function readOrigins(env: Env, name: string, fallback: readonly string[])
     return origin;
   });
 }
-
-/** The four origins of the lab: the same app under two names on the app's port and two on the proxy's. */
-export const DEFAULT_LAB_ORIGINS: readonly string[] = [
-  "http://localhost:3000",
-  "http://127.0.0.1:3000",
-  "http://app.local:8080",
-  "http://api.local:8080",
-];
-
-export function readLabOrigins(env: Env): string[] {
-  const origins = readOrigins(env, "LAB_ORIGINS", DEFAULT_LAB_ORIGINS);
-  if (origins.length === 0) throw new ConfigError("LAB_ORIGINS", "", "at least one origin");
-  return [...new Set(origins)];
-}

@@ -1,18 +1,10 @@
-import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../../services/app/src/app.ts";
-import { readAppConfig } from "../../../services/app/src/config.ts";
-import { corsHeaders, http, listen } from "../../support/http.ts";
-import { recordingLogger } from "../../support/quiet-logger.ts";
-
-function startApp(env: Record<string, string> = {}) {
-  const log = recordingLogger();
-  return { log, started: listen(createServer(createApp(readAppConfig(env), log))) };
-}
+import { startApp } from "../../support/app.ts";
+import { corsHeaders, http } from "../../support/http.ts";
 
 describe("the app", () => {
   it("returns the headers it received as JSON, original names and repeats kept", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const answer = await http(app.port, "/headers", { host: "localhost:3000", headers: { "X-Lab": "one" } });
     expect(answer.status).toBe(200);
     expect(answer.headers["cache-control"]).toBe("no-store");
@@ -20,8 +12,9 @@ describe("the app", () => {
   });
 
   it("shows on its page the origin it was served from, and offers the lab origins as targets", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const page = await http(app.port, "/", { host: "127.0.0.1:3000" });
+    expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
     expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(page.body).toContain('<code id="served-from">http://127.0.0.1:3000</code>');
@@ -32,15 +25,16 @@ describe("the app", () => {
   });
 
   it("says so on its page when served under a name that is not a lab origin", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const page = await http(app.port, "/", { host: "attacker.localhost:8080" });
+    expect(page.status).toBe(200);
     expect(page.body).toContain('<code id="served-from">http://attacker.localhost:8080</code> is not one of');
     const lab = await http(app.port, "/", { host: "app.local:8080" });
     expect(lab.body).not.toContain("is not one of the lab");
   });
 
   it("serves the console sandboxed at /sandboxed, where the page's origin is null", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const page = await http(app.port, "/sandboxed", { host: "localhost:3000" });
     expect(page.status).toBe(200);
     expect(page.headers["content-security-policy"]).toMatch(/; sandbox allow-scripts allow-forms$/);
@@ -52,21 +46,22 @@ describe("the app", () => {
   });
 
   it("escapes a hostile Host header on its page", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const page = await http(app.port, "/", { host: `"><script>alert(1)</script>` });
+    expect(page.status).toBe(200);
     expect(page.body).not.toContain("<script>alert(1)");
     expect(page.body).toContain("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 
   it("serves the request console's script", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const script = await http(app.port, "/console.js");
     expect(script.status).toBe(200);
     expect(script.headers["content-type"]).toMatch(/javascript/);
   });
 
   it("answers 404 for an unknown path and 405 for a method a path does not take", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const missing = await http(app.port, "/nope");
     expect(missing.status).toBe(404);
     expect(missing.body).toBe(
@@ -78,8 +73,8 @@ describe("the app", () => {
   });
 
   it("logs one line per request with method, host, origin, path and status", async () => {
-    const { log, started } = startApp();
-    await using app = await started;
+    await using app = await startApp();
+    const { log } = app;
     await http(app.port, "/headers", {
       host: "app.local:8080",
       headers: { origin: "http://api.local:8080" },
@@ -97,7 +92,7 @@ describe("the app", () => {
   });
 
   it("answers a PUT with a JSON body with what arrived, and a bad body with a plain 4xx", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const put = await http(app.port, "/headers", {
       method: "PUT",
       headers: { "content-type": "application/json", "x-lab-token": "t" },
@@ -122,7 +117,7 @@ describe("the app", () => {
   });
 
   it("sends no CORS header, even on a preflight, while the policy is off", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const simple = await http(app.port, "/headers", { headers: { origin: "http://app.local:8080" } });
     const preflight = await http(app.port, "/headers", {
       method: "OPTIONS",
@@ -134,7 +129,7 @@ describe("the app", () => {
   });
 
   it("once a policy is set, allows exactly the listed origin, with Vary: Origin", async () => {
-    await using app = await startApp({ CORS_ALLOW_ORIGINS: "http://app.local:8080" }).started;
+    await using app = await startApp({ CORS_ALLOW_ORIGINS: "http://app.local:8080" });
     const listed = await http(app.port, "/headers", { headers: { origin: "http://app.local:8080" } });
     expect(listed.headers["access-control-allow-origin"]).toBe("http://app.local:8080");
     expect(listed.headers.vary).toMatch(/Origin/);

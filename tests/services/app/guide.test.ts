@@ -1,24 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../../services/app/src/app.ts";
-import { readAppConfig } from "../../../services/app/src/config.ts";
-import { http, listen } from "../../support/http.ts";
-import { recordingLogger } from "../../support/quiet-logger.ts";
-
-function startApp(env: Record<string, string> = {}) {
-  const log = recordingLogger();
-  return {
-    log,
-    started: listen(createServer(createApp(readAppConfig({ LOG_REQUESTS: "false", ...env }), log))),
-  };
-}
+import { startApp } from "../../support/app.ts";
+import { http } from "../../support/http.ts";
 
 describe("the guide at /lab", () => {
   it("lists every step of lab/manifest.json with its check", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const index = await http(app.port, "/lab");
     expect(index.status).toBe(200);
     expect(index.body).toContain('<a href="/lab/1">Start the lab</a>');
@@ -29,7 +18,7 @@ describe("the guide at /lab", () => {
   });
 
   it("renders a step's Markdown, with navigation to its neighbours", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const page = await http(app.port, "/lab/2");
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
     expect(page.body).toContain("<h1>Step 2 — The basic server and <code>/headers</code></h1>");
@@ -39,7 +28,7 @@ describe("the guide at /lab", () => {
   });
 
   it("turns links between step folders into links between guide pages", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const dir = await mkdtemp(join(tmpdir(), "cors-lab-guide-"));
     try {
       await import("node:fs/promises").then(async (fs) => {
@@ -61,7 +50,7 @@ describe("the guide at /lab", () => {
           "The answer is in [`solution/cors-policy.ts`](solution/cors-policy.ts), the policy in [it](../../services/app/policy/cors-policy.ts).\n",
       );
       await writeFile(join(dir, "02-two", "README.md"), "# Two\n");
-      await using custom = await startApp({ LAB_DIR: dir }).started;
+      await using custom = await startApp({ LAB_DIR: dir });
       const page = await http(custom.port, "/lab/1");
       expect(page.body).toContain('<a href="/lab/2#start">two</a>');
       expect(page.body).toContain('<a href="https://example.org/">away</a>');
@@ -76,7 +65,7 @@ describe("the guide at /lab", () => {
   });
 
   it("answers an unknown step with 404 and where to look, and other methods with 405", async () => {
-    await using app = await startApp().started;
+    await using app = await startApp();
     const missing = await http(app.port, "/lab/42");
     expect(missing.status).toBe(404);
     expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 10: see /lab\n");
@@ -88,8 +77,8 @@ describe("the guide at /lab", () => {
     const dir = await mkdtemp(join(tmpdir(), "cors-lab-guide-"));
     try {
       await writeFile(join(dir, "manifest.json"), '{"steps": [{"number": 2}]}');
-      const { log, started } = startApp({ LAB_DIR: dir });
-      await using app = await started;
+      await using app = await startApp({ LAB_DIR: dir });
+      const { log } = app;
       const broken = await http(app.port, "/lab");
       expect(broken.status).toBe(500);
       expect(broken.body).toBe(

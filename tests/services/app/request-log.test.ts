@@ -1,10 +1,7 @@
-import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../../services/app/src/app.ts";
-import { readAppConfig } from "../../../services/app/src/config.ts";
 import { type LoggedRequest, RequestLog } from "../../../services/app/src/request-log.ts";
-import { http, listen } from "../../support/http.ts";
-import { recordingLogger } from "../../support/quiet-logger.ts";
+import { startApp } from "../../support/app.ts";
+import { http } from "../../support/http.ts";
 
 const entry = (path: string): LoggedRequest => ({
   at: "2026-01-01T00:00:00.000Z",
@@ -34,10 +31,6 @@ describe("RequestLog", () => {
     expect(log.entries()).toEqual([]);
   });
 });
-
-function startApp(env: Record<string, string> = {}) {
-  return listen(createServer(createApp(readAppConfig({ LOG_REQUESTS: "false", ...env }), recordingLogger())));
-}
 
 async function logged(port: number): Promise<LoggedRequest[]> {
   return JSON.parse((await http(port, "/requests.json")).body).entries;

@@ -1,5 +1,5 @@
 // The grader's command line, run as a real process: the paths that end before a browser is needed.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,11 +58,38 @@ describe("the grader's command line", () => {
 
   it("finds a step's expectations through the manifest, then checks the lab is there", async () => {
     const port = await freePort();
-    const result = await run(process.execPath, [GRADER, "--step", "1"], {
-      ...process.env,
-      LAB_ORIGINS: `http://127.0.0.1:${port}`,
-    });
-    expect(result.code, result.stderr).toBe(3);
+    const reports = await mkdtemp(join(tmpdir(), "cors-lab-reports-"));
+    try {
+      const result = await run(process.execPath, [GRADER, "--step", "1", "--report-dir", reports], {
+        ...process.env,
+        LAB_ORIGINS: `http://127.0.0.1:${port}`,
+      });
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain("the lab is not reachable");
+      // The step was found by its number before the lab was looked for: the grade names it.
+      const grade = expectValidResult(JSON.parse(await readFile(join(reports, "result.json"), "utf8")));
+      expect(grade.tests.map((test) => test["test-name"])).toEqual(["Step 1: Start the lab"]);
+    } finally {
+      await rm(reports, { recursive: true });
+    }
+  });
+
+  it("names a broken manifest with exit code 2, before it looks for the lab", async () => {
+    const lab = await mkdtemp(join(tmpdir(), "cors-lab-guide-"));
+    try {
+      await writeFile(join(lab, "manifest.json"), '{"steps": []}');
+      const result = await run(process.execPath, [GRADER, "--step", "1"], {
+        ...process.env,
+        LAB_DIR: lab,
+        LAB_ORIGINS: `http://127.0.0.1:${await freePort()}`,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `grader: ${join(lab, "manifest.json")}: "steps" must be a non-empty array\n`,
+      );
+    } finally {
+      await rm(lab, { recursive: true });
+    }
   });
 
   it("exits 3, saying how to start the lab, when the lab is not reachable", async () => {

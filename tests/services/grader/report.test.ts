@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { type Report, renderJUnit, renderTable } from "../../../services/grader/src/report.ts";
+import { type Report, renderJUnit } from "../../../services/grader/src/report.ts";
+import { renderTable } from "../../../services/grader/src/terminal.ts";
 
 const report: Report = {
   title: 'Step 6: "exactly" <one> origin & no other',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ROUTES, parseRoutes, readProxyConfig } from "../../../services/proxy/src/config.ts";
+import { defaultRoutes, parseRoutes, readProxyConfig } from "../../../services/proxy/src/config.ts";
 
 const asObject = (routes: Map<string, URL>) =>
   Object.fromEntries([...routes].map(([host, url]) => [host, url.href]));
@@ -12,9 +12,16 @@ describe("PROXY_ROUTES", () => {
       "attacker.localhost": "http://app:3000/",
       "app.local.attacker.localhost": "http://app:3000/",
     });
-    expect(asObject(parseRoutes(DEFAULT_ROUTES))).toEqual(
+    expect(asObject(parseRoutes(defaultRoutes({ app: 3000, proxy: 8080 })))).toEqual(
       asObject(readProxyConfig({}).routes as Map<string, URL>),
     );
+  });
+
+  it("routes to the app's port when APP_PORT changes", () => {
+    expect(asObject(readProxyConfig({ APP_PORT: "3100" }).routes as Map<string, URL>)).toMatchObject({
+      "app.local": "http://app:3100/",
+      "attacker.localhost": "http://app:3100/",
+    });
   });
 
   it("reads hosts case-insensitively and tolerates spaces and a trailing comma", () => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { describe, expect, it } from "vitest";
 import { readProxyConfig } from "../../../services/proxy/src/config.ts";
 import { createProxy } from "../../../services/proxy/src/proxy-server.ts";
-import { http, listen, rawRequest } from "../../support/http.ts";
+import { http, listen, postBody, rawRequest } from "../../support/http.ts";
 import { recordingLogger } from "../../support/quiet-logger.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -110,5 +110,15 @@ describe("the proxy", () => {
     expect(unknown.body).toBe(
       'This proxy does not serve "elsewhere.test". It serves app.local, gone.local.\n',
     );
+  });
+
+  it("answers a body over its limit with 413, and the client reads it every time, twenty in a row", async () => {
+    // Closing at once while the body still arrives would reset the connection, and the reset can
+    // wipe out the 413 before the client reads it: the proxy lingers, reading what is left.
+    await using pair = await startPair(echo);
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await postBody(pair.port, "app.local", 5 * 1024 * 1024));
+    expect(answers.filter((answer) => !("status" in answer) || answer.status !== 413)).toEqual([]);
+    expect((await http(pair.port, "/after", { host: "app.local" })).status).toBe(200);
   });
 });

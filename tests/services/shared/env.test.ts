@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
-  DEFAULT_LAB_ORIGINS,
   parseOrigin,
   readBoolean,
-  readLabOrigins,
   readListenAddress,
   readPort,
 } from "../../../services/shared/src/env.ts";
@@ -74,15 +72,5 @@ describe("origins", () => {
     "null",
   ])("does not take %j as an origin", (value) => {
     expect(parseOrigin(value)).toBeUndefined();
-  });
-
-  it("defaults to the four lab origins", () => {
-    expect(readLabOrigins({})).toEqual(DEFAULT_LAB_ORIGINS);
-  });
-
-  it("names the bad entry of LAB_ORIGINS", () => {
-    expect(() => readLabOrigins({ LAB_ORIGINS: "http://localhost:3000,app.local:8080" })).toThrow(
-      'LAB_ORIGINS="app.local:8080" is not valid',
-    );
   });
 });

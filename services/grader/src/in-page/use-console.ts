@@ -1,0 +1,74 @@
+// Runs in the lab's page, not in Node: Playwright sends this function to the browser. Server code is
+// compiled without the DOM library (tsconfig.json), so the few DOM shapes it touches are declared
+// here, narrowly, for this module alone.
+import type { ConsoleContract, RequestKind } from "../../../shared/src/console-contract.ts";
+
+interface Field {
+  value: string;
+}
+interface Outcome {
+  readonly dataset: Record<string, string | undefined>;
+}
+declare const document: {
+  getElementById(id: string): (Field & Outcome & { requestSubmit(): void }) | null;
+};
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: Outcome, options: { attributes: true }): void;
+  disconnect(): void;
+}
+
+export interface ConsoleRequest {
+  readonly contract: ConsoleContract;
+  readonly target: string;
+  readonly kind: RequestKind;
+  /** The console counts its runs; the outcome of this one is awaited. */
+  readonly run: number;
+  readonly timeoutMs: number;
+}
+
+/** What the console showed, read from its outcome's data attributes. */
+export interface ConsoleOutcome {
+  readonly state: string | undefined;
+  readonly status: number | undefined;
+  readonly requestId: string | null;
+}
+
+/** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
+export async function useRequestConsole(request: ConsoleRequest): Promise<ConsoleOutcome> {
+  const { contract, target, kind, run, timeoutMs } = request;
+  const { ids, data, states } = contract;
+  const kinds = document.getElementById(ids.kind);
+  const select = document.getElementById(ids.target);
+  const form = document.getElementById(ids.form);
+  const outcome = document.getElementById(ids.outcome);
+  if (!kinds || !select || !form || !outcome) throw new Error("the page has no request console");
+  kinds.value = kind;
+  if (kinds.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
+  select.value = target;
+  if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
+  const done = () =>
+    outcome.dataset[data.run] === String(run) &&
+    (outcome.dataset[data.state] === states.allowed || outcome.dataset[data.state] === states.blocked);
+  form.requestSubmit();
+  await new Promise<void>((resolve, reject) => {
+    const observer = new MutationObserver(() => {
+      if (done()) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(outcome, { attributes: true });
+    if (done()) resolve();
+    setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`no outcome within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  const status = outcome.dataset[data.status];
+  return {
+    state: outcome.dataset[data.state],
+    status: status === undefined ? undefined : Number(status),
+    requestId: outcome.dataset[data.requestId] ?? null,
+  };
+}

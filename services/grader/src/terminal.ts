@@ -1,0 +1,82 @@
+// What the grader prints: a heading per check, the table of pairs and the hints where a check needs
+// work, its summary, and with several checks the score.
+import type { RequestKind } from "../../shared/src/console-contract.ts";
+import type { PairResult, Summary } from "./matrix.ts";
+import { describeExpected, describeGot, type Report } from "./report.ts";
+
+const REQUESTS: Readonly<Record<RequestKind, string>> = {
+  simple: "simple GET",
+  preflight: "PUT with JSON and X-Lab-Token (preflighted)",
+  credentialed: "GET with credentials",
+};
+
+export function renderHeading(
+  title: string,
+  chromium: string,
+  pages: number,
+  targets: number,
+  request: RequestKind,
+) {
+  return `${title}\nChromium ${chromium}, ${pages} page origins x ${targets} lab origins, each pair a ${REQUESTS[request]}\n`;
+}
+
+/** A plain-text table, one row per pair, padded to line up in a terminal. */
+export function renderTable(results: readonly PairResult[], request: RequestKind): string {
+  const header = ["page origin", "target", "request", "expected", "got", "Chromium's reason", ""];
+  const rows = results.map((r) => [
+    r.page,
+    r.target,
+    request,
+    describeExpected(r.expected),
+    describeGot(r.got),
+    r.got.result === "blocked" ? r.got.reason : "",
+    r.pass ? "ok" : "MISMATCH",
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+/** The hints of the pairs that are not as expected, in plain words; empty when every pair passed. */
+export function renderHints(pairs: Report["pairs"]): string {
+  const hints = pairs.flatMap(({ page, target, hint }) =>
+    hint === undefined ? [] : [`- ${page} -> ${target}: ${hint}`],
+  );
+  return hints.length === 0 ? "" : `What to look at:\n${hints.join("\n")}\n\n`;
+}
+
+export function renderSummary(summary: Summary): string {
+  const verdict =
+    summary.failed === 0
+      ? "every pair as expected"
+      : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
+  return (
+    `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
+    `${summary.blockedOther} blocked for another reason; ${verdict}.`
+  );
+}
+
+/**
+ * A check's result: with several checks a passing one is its summary line alone, since the tables
+ * are for the checks that need work.
+ */
+export function renderResult(report: Report, several: boolean): string {
+  const detail =
+    !several || report.summary.failed > 0
+      ? `\n${renderTable(report.pairs, report.request)}\n\n${renderHints(report.pairs)}`
+      : "";
+  return `${detail}${renderSummary(report.summary)}\n\n`;
+}
+
+export function renderScore(steps: readonly { name: string; passed: boolean }[]): string {
+  const passed = steps.filter((step) => step.passed).length;
+  return `Score: ${passed} of ${steps.length} steps.\n${steps
+    .map((step) => `  ${step.passed ? "passed" : "FAILED"}  ${step.name}`)
+    .join("\n")}\n`;
+}

@@ -1,0 +1,79 @@
+// The proxy's handling of a request, as http-proxy-3's web-incoming does it: a list of small named
+// passes, run in order. A pass answers the request itself (and the list stops there), or leaves it
+// for the next; what survives every pass is forwarded to the route's upstream.
+import type { IncomingMessage } from "node:http";
+import type { Answer } from "../../shared/src/admission.ts";
+import type { ProxyConfig } from "./config.ts";
+import { REMOVED_FROM_REQUESTS, removeHeaders } from "./headers.ts";
+import { hostName, isLoopbackName } from "./host.ts";
+
+export interface Exchange {
+  readonly req: IncomingMessage;
+  /** The host name the request is for, once `route` has read it. */
+  host?: string;
+  /** Where the request goes, once `route` has found it. */
+  target?: URL;
+}
+
+export type ProxyPass = (exchange: Exchange, config: ProxyConfig) => Answer | undefined;
+
+const refuse = (status: number, message: string, close = false): Answer => ({
+  status,
+  message,
+  ...(close ? { headers: { connection: "close" } } : {}),
+});
+
+/**
+ * RFC 9112 §3.2.2: a request in absolute form (`GET http://app.local:8080/x`) names its host in the
+ * target, and the Host header must then be ignored; it becomes an origin-form request here.
+ */
+function originForm({ req }: Exchange): Answer | undefined {
+  const target = req.url ?? "";
+  if (target.startsWith("/")) return undefined;
+  if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    const url = new URL(target);
+    req.headers.host = url.host;
+    req.url = `${url.pathname}${url.search}`;
+    return undefined;
+  }
+  return refuse(400, "Bad request: the request target must be a path such as /headers.", true);
+}
+
+/** Picks the upstream by the Host header, ignoring case and port; the proxy's own /healthz on loopback. */
+function route(exchange: Exchange, config: ProxyConfig): Answer | undefined {
+  const host = hostName(exchange.req.headers.host);
+  exchange.host = host;
+  exchange.target = host === undefined ? undefined : config.routes.get(host);
+  if (exchange.target !== undefined) return undefined;
+  const served = [...config.routes.keys()].join(", ");
+  if (host === undefined)
+    return refuse(400, `Bad request: a valid Host header is required. This proxy serves ${served}.`);
+  if (isLoopbackName(host) && exchange.req.url === "/healthz") return { status: 200, message: "ok" };
+  // 421 Misdirected Request (RFC 9110 §15.5.20): this server does not answer for that host.
+  return refuse(421, `This proxy does not serve "${host}". It serves ${served}.`);
+}
+
+/** No lab endpoint takes a large body: a larger declared one is refused before it reaches the app. */
+function bodyLimit({ req }: Exchange, config: ProxyConfig): Answer | undefined {
+  if (Number(req.headers["content-length"] ?? 0) <= config.maxBodyBytes) return undefined;
+  return refuse(
+    413,
+    `Content too large: the lab accepts bodies of up to ${config.maxBodyBytes} bytes.`,
+    true,
+  );
+}
+
+function cleanHeaders({ req }: Exchange): undefined {
+  removeHeaders(req.headers, REMOVED_FROM_REQUESTS);
+}
+
+export const PROXY_PASSES: readonly ProxyPass[] = [originForm, route, bodyLimit, cleanHeaders];
+
+/** Runs the passes in order: the first answer, or undefined when the request is to be forwarded. */
+export function runPasses(exchange: Exchange, config: ProxyConfig): Answer | undefined {
+  for (const pass of PROXY_PASSES) {
+    const answer = pass(exchange, config);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
+}

@@ -1,0 +1,26 @@
+// The request console's page (services/app) and the grader that drives it (services/grader) agree on
+// these names: the page is rendered with them, its script is served with them, and the grader looks
+// for them. A change here changes all three at once.
+export const CONSOLE = Object.freeze({
+  /** Element ids. */
+  ids: Object.freeze({
+    form: "console",
+    target: "target",
+    kind: "kind",
+    send: "send",
+    outcome: "outcome",
+    response: "response",
+    servedFrom: "served-from",
+  }),
+  /**
+   * What the outcome element carries once a request is done, as `data-*` attributes (dataset keys):
+   * the run it belongs to, its state, the HTTP status the page could read, the X-Request-Id it could read.
+   */
+  data: Object.freeze({ run: "run", state: "state", status: "status", requestId: "requestId" }),
+  states: Object.freeze({ idle: "idle", pending: "pending", allowed: "allowed", blocked: "blocked" }),
+  /** The kinds of request the console sends (its `kind` select's values). */
+  kinds: Object.freeze(["simple", "preflight", "credentialed"] as const),
+});
+
+export type ConsoleContract = typeof CONSOLE;
+export type RequestKind = ConsoleContract["kinds"][number];

@@ -1,0 +1,42 @@
+// Every setting's default, written once (model: expressjs/cors's single `defaults` object). The
+// services read their defaults from here; docker-compose.yml and .env.example repeat some of them
+// for the user's eyes, and tests/services/shared/defaults.test.ts proves they agree value by value.
+// A setting whose default is worked out from others (LAB_ORIGINS from the ports, say) is not here:
+// its reader says how.
+export const DEFAULTS = {
+  // Where the lab is reachable.
+  BIND_ADDRESS: "127.0.0.1",
+  APP_PORT: 3000,
+  PROXY_PORT: 8080,
+  APP_LISTEN_ADDRESS: "0.0.0.0",
+  PROXY_LISTEN_ADDRESS: "0.0.0.0",
+  // The app.
+  LOG_REQUESTS: true,
+  REQUEST_LOG_SIZE: 200,
+  CORS_POLICY_DIR: "./services/app/policy",
+  CORS_POLICY_WATCH: true,
+  CORS_ALLOW_METHODS: "GET,HEAD,POST",
+  CORS_ALLOW_CREDENTIALS: false,
+  // The proxy.
+  PROXY_UPSTREAM_TIMEOUT_MS: 10_000,
+  PROXY_LOG_REQUESTS: false,
+  PROXY_MAX_BODY_BYTES: 1_048_576,
+  // Both servers.
+  HTTP_HEADERS_TIMEOUT_MS: 10_000,
+  HTTP_REQUEST_TIMEOUT_MS: 30_000,
+  // The grader.
+  REPORTS_DIR: "./reports",
+  GRADER_TIMEOUT_MS: 15_000,
+  // Inside Compose the grader shares the app's network namespace, where .localhost is the app's own
+  // loopback: step 10's attacker names must reach the proxy container instead.
+  GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",
+  CHROMIUM_PATH: "/usr/bin/chromium",
+  CLASSROOM: "local",
+  ASSIGNMENT: "cors-lab",
+  ASSIGNMENT_TYPE: "individual",
+  OWNER: "student",
+  // Building.
+  NODE_IMAGE: "node:24-bookworm-slim",
+} as const;
+
+export type DefaultedSetting = keyof typeof DEFAULTS;
