@@ -92,6 +92,33 @@ try {
   }
   await new Promise((resolve) => setTimeout(resolve, 6000)); // idle upstream connections close
   const loaded = { app: await memoryKb(project, "app"), proxy: await memoryKb(project, "proxy") };
+
+  // The cost of running the student's policy in its sandbox (issue #15): step 6's policy, once from
+  // the CORS_* variables (applied in the app's own thread, as every policy was before) and once as
+  // the policy file (in the sandbox), each straight to the app with an Origin it allows.
+  say(`a CORS policy in the app's thread and in its sandbox, ${SECONDS} s per figure`);
+  const policies = {
+    inThread: { CORS_ALLOW_ORIGINS: "http://app.local:8080" },
+    sandboxed: { CORS_POLICY_DIR: "./lab/06-allow-one-origin/solution" },
+  };
+  const policyLoad: Record<string, LoadFigures> = {};
+  const policyMemory: Record<string, MemoryKb> = {};
+  for (const [name, env] of Object.entries(policies)) {
+    const withPolicy = { ...project, env: { ...project.env, ...env } };
+    await timedCompose(withPolicy, ["up", "-d", "--wait", "app"]);
+    policyMemory[name] = await memoryKb(withPolicy, "app");
+    for (const connections of [1, 50]) {
+      policyLoad[`${name}@${connections}`] = await loadFigures(
+        ports.app,
+        "localhost:3000",
+        connections,
+        SECONDS,
+        {
+          origin: "http://app.local:8080",
+        },
+      );
+    }
+  }
   await timedCompose(project, ["down"]);
 
   const imageSize = async (image: string) =>
@@ -134,6 +161,7 @@ try {
     perPairMs: (median(matrices) * 1000) / pairs,
     gradeAll: { seconds: gradeAllSeconds, steps: allReport.steps.length, pairs: allPairs },
     load,
+    policy: { load: policyLoad, memoryKb: policyMemory },
     memoryKb: { idle, afterLoad: loaded },
     images: { baseMb: base / 1e6, ...images },
     coldTestSeconds,
@@ -168,6 +196,7 @@ function renderBench(bench: {
     perPairMs: number;
     gradeAll: { seconds: number; steps: number; pairs: number };
     load: Record<string, LoadFigures>;
+    policy: { load: Record<string, LoadFigures>; memoryKb: Record<string, MemoryKb> };
     memoryKb: { idle: { app: MemoryKb; proxy: MemoryKb }; afterLoad: { app: MemoryKb; proxy: MemoryKb } };
     images: Record<string, unknown>;
     coldTestSeconds?: number;
@@ -212,6 +241,24 @@ function renderBench(bench: {
   lines.push(
     `target at 50 connections: proxy >= 0.8x nginx's req/s: ${verdict(proxy50.requestsPerSecond >= 0.8 * nginx50.requestsPerSecond)}; ` +
       `p99 <= 2x nginx's: ${verdict(proxy50.p99Ms <= 2 * Math.max(nginx50.p99Ms, 1))}`,
+    "",
+    "step 6's policy, GET /headers with Origin   req/s      p50      p99   app RSS idle",
+    ...(["inThread", "sandboxed"] as const).flatMap((name) =>
+      [1, 50].map((connections) => {
+        const l = f.policy.load[`${name}@${connections}`] as LoadFigures;
+        const label = name === "inThread" ? "in the app's thread (CORS_*)" : "in its sandbox (policy file)";
+        const rss = connections === 1 ? `${mb(f.policy.memoryKb[name]?.rss ?? 0)} MB` : "";
+        return `${`${label}, ${connections} conn`.padEnd(40)}${l.requestsPerSecond.toFixed(0).padStart(8)}${`${l.p50Ms.toFixed(1)} ms`.padStart(9)}${`${l.p99Ms.toFixed(1)} ms`.padStart(9)}   ${rss}`;
+      }),
+    ),
+    (() => {
+      const ratio = (connections: number) => {
+        const sandboxed = f.policy.load[`sandboxed@${connections}`] as LoadFigures;
+        const inThread = f.policy.load[`inThread@${connections}`] as LoadFigures;
+        return (sandboxed.requestsPerSecond / inThread.requestsPerSecond).toFixed(2);
+      };
+      return `the sandbox keeps ${ratio(1)}x the req/s at 1 connection, ${ratio(50)}x at 50`;
+    })(),
     "",
     "memory (MB)        RSS idle  RSS loaded  PSS idle  own (anonymous) idle",
     ...(["app", "proxy"] as const).map(

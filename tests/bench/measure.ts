@@ -37,16 +37,17 @@ export interface LoadFigures {
   readonly non2xx: number;
 }
 
-/** GET /headers at `port` with the given Host for `seconds`, after a one-second warm-up. */
+/** GET /headers at `port` with the given Host (and headers) for `seconds`, after a one-second warm-up. */
 export async function loadFigures(
   port: number,
   host: string,
   connections: number,
   seconds: number,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<LoadFigures> {
   const options = {
     url: `http://127.0.0.1:${port}/headers`,
-    headers: { host },
+    headers: { host, ...headers },
     connections,
     timeout: 10,
   };

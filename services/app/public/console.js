@@ -2,13 +2,15 @@
 // Everything shown is set with textContent, never as HTML. `CONSOLE` (ids, data attributes, states)
 // is services/shared/src/console-contract.ts, which the app writes at the top of this file as it
 // serves it: the grader drives the page through the same names.
-const { ids, data, states } = CONSOLE;
+const { ids, data, states, requestParam, policyFailureHeader } = CONSOLE;
 const form = document.getElementById(ids.form);
 const target = document.getElementById(ids.target);
 const kind = document.getElementById(ids.kind);
 const outcome = document.getElementById(ids.outcome);
 const response = document.getElementById(ids.response);
 let run = 0;
+// Marks this page's requests apart from every other page's, so it can find them in the request log.
+const page = Math.random().toString(36).slice(2, 10);
 
 // What each kind of request sends. A PUT with a JSON body and a custom header is not a "simple"
 // request, so the browser first asks the target with an OPTIONS preflight.
@@ -23,13 +25,14 @@ const REQUESTS = {
   credentialed: { credentials: "include" },
 };
 
-/** Shows an outcome; `read` holds what the page could read of an allowed answer. */
-function show(state, text, body, read) {
-  for (const key of [data.status, data.requestId]) delete outcome.dataset[key];
+/** Shows an outcome; `read` holds what the page could read of an allowed answer, `failure` a policy's. */
+function show(state, text, body, read, failure) {
+  for (const key of [data.status, data.requestId, data.failure]) delete outcome.dataset[key];
   if (read !== undefined) {
     outcome.dataset[data.status] = String(read.status);
     if (read.requestId !== null) outcome.dataset[data.requestId] = read.requestId;
   }
+  if (failure !== undefined) outcome.dataset[data.failure] = failure;
   outcome.dataset[data.state] = state;
   outcome.dataset[data.run] = String(run);
   outcome.textContent = text;
@@ -37,13 +40,43 @@ function show(state, text, body, read) {
   response.textContent = body ?? "";
 }
 
+/**
+ * What the app recorded of a request this page sent (its /requests.json, same-origin), when the
+ * browser kept the answer from the page; undefined when the log cannot be read (a sandboxed page's
+ * origin is not the app's, say).
+ */
+async function recorded(mark) {
+  try {
+    const log = await (await fetch("/requests.json", { cache: "no-store" })).json();
+    return log.entries.find((entry) => entry.path.endsWith(`${requestParam}=${mark}`));
+  } catch {
+    return undefined;
+  }
+}
+
+function showPolicyFailure(url, failure) {
+  show(
+    states.policyFailed,
+    `Your policy failed on ${url}: ${failure} This is not the browser's CORS check: fix the policy file and save it.`,
+    undefined,
+    undefined,
+    failure,
+  );
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   run += 1;
   const url = `${target.value}/headers`;
+  const mark = `${page}.${run}`;
   show(states.pending, `Fetching ${url} …`);
   try {
-    const res = await fetch(url, REQUESTS[kind.value] ?? REQUESTS.simple);
+    const res = await fetch(`${url}?${requestParam}=${mark}`, REQUESTS[kind.value] ?? REQUESTS.simple);
+    const failure = res.headers.get(policyFailureHeader);
+    if (failure !== null) {
+      showPolicyFailure(url, failure);
+      return;
+    }
     const text = await res.text();
     let body = text;
     try {
@@ -64,6 +97,11 @@ form.addEventListener("submit", async (event) => {
       { status: res.status, requestId },
     );
   } catch (error) {
+    const entry = await recorded(mark);
+    if (entry?.policyFailure !== undefined) {
+      showPolicyFailure(url, entry.policyFailure);
+      return;
+    }
     show(
       states.blocked,
       `Blocked by the browser: this page may not read ${url} (${error.message}). ` +

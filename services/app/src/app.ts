@@ -9,17 +9,21 @@ import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { guideHandlers } from "./guide.ts";
 import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
-import { loadPolicyFile } from "./policy-loader.ts";
+import { PolicyFile } from "./policy/policy-file.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 import { routeTable } from "./routes.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
+
+/** How often the policy file is read for changes: a save takes effect well within a second. */
+const POLICY_POLL_MS = 250;
 
 // Not worth a line in the request log: the log's own pages, health checks, the page's assets.
 const UNLOGGED = new Set([
   "/healthz",
   "/requests",
   "/requests.json",
+  "/policy.json",
   "/console.js",
   "/style.css",
   "/favicon.ico",
@@ -91,7 +95,19 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     next();
   });
   // The student's policy file, or the CORS_* variables while it exports null (issue #3's workflow).
-  app.use(loadPolicyFile(config.policyFile, corsMiddleware(config.cors), log, config.watchPolicy));
+  // It applies to the lab's API alone: the lab's own pages never depend on it working (issue #15).
+  const policyFile = new PolicyFile(
+    {
+      file: config.policyFile,
+      fallback: corsMiddleware(config.cors),
+      pollMs: config.watchPolicy ? POLICY_POLL_MS : 0,
+      timeoutMs: config.policyTimeoutMs,
+      memoryMb: config.policyMemoryMb,
+    },
+    log,
+  );
+  app.locals.policyFile = policyFile;
+  const policy = policyFile.middleware();
 
   // Each answer carries a header no page may read cross-origin until the policy exposes it (step 9).
   let requestId = 0;
@@ -114,6 +130,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     { path: "/sandboxed", methods: { GET: homePage(true) } },
     {
       path: "/headers",
+      before: [policy],
       methods: {
         GET: [numbered, (req, res) => void res.json(receivedHeaders(req.rawHeaders))],
         // The preflighted request of the guide (step 7): a JSON body, answered with what arrived.
@@ -126,8 +143,15 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     },
     { path: "/healthz", methods: { GET: (_req, res) => void res.type("text/plain").send("ok\n") } },
     {
+      path: "/policy.json",
+      methods: { GET: (_req, res) => void res.set("Cache-Control", "no-store").json(policyFile.status()) },
+    },
+    {
       path: "/requests",
-      methods: { GET: (_req, res) => sendPage(res, renderRequestLog(requests.entries(), requests.capacity)) },
+      methods: {
+        GET: (_req, res) =>
+          sendPage(res, renderRequestLog(requests.entries(), requests.capacity, policyFile.status())),
+      },
     },
     {
       path: "/requests.json",

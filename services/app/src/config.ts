@@ -21,6 +21,10 @@ export interface AppConfig {
   /** The student's CORS policy file, and whether edits to it are picked up while the app runs. */
   readonly policyFile: string;
   readonly watchPolicy: boolean;
+  /** How long the policy may take on one request before that request fails (issue #15). */
+  readonly policyTimeoutMs: number;
+  /** The heap the policy's sandbox may use. */
+  readonly policyMemoryMb: number;
 }
 
 const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
@@ -37,5 +41,7 @@ export function readAppConfig(env: Env): AppConfig {
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     policyFile: readString(env, "CORS_POLICY_FILE", POLICY_FILE),
     watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", DEFAULTS.CORS_POLICY_WATCH),
+    policyTimeoutMs: readInteger(env, "POLICY_TIMEOUT_MS", DEFAULTS.POLICY_TIMEOUT_MS, 100, 10_000),
+    policyMemoryMb: readInteger(env, "POLICY_MEMORY_MB", DEFAULTS.POLICY_MEMORY_MB, 16, 1024),
   };
 }

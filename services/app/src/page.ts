@@ -1,6 +1,7 @@
 import type { Response } from "express";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import { escapeHtml } from "./html.ts";
+import type { PolicyStatus } from "./policy/policy-file.ts";
 import type { LoggedRequest } from "./request-log.ts";
 
 // The console fetches other origins, so connect-src stays open; everything else is this origin only.
@@ -112,16 +113,41 @@ The <a href="/requests">request log</a> shows what the app received meanwhile.</
   );
 }
 
+/** Which policy answers, and whether the file's latest save loaded: a learner's first question. */
+function describePolicy(policy: PolicyStatus): string {
+  const file = `<code>${escapeHtml(policy.file)}</code>`;
+  const source = {
+    file: `The CORS policy in force is ${file}'s, loaded at ${escapeHtml(policy.loadedAt?.slice(11, 19) ?? "?")} UTC.`,
+    env: `${file} exports <code>null</code>: the CORS policy in force comes from the <code>CORS_*</code> variables.`,
+    none: "No CORS policy is in force: the app sends no Access-Control-* header.",
+  }[policy.source];
+  const problem = policy.notLoaded
+    ? `\n<p class="policy-failed" id="policy-not-loaded">Your latest save of ${file} did not load: ${escapeHtml(
+        policy.notLoaded.problem,
+      )}${policy.notLoaded.where ? ` (${escapeHtml(policy.notLoaded.where)})` : ""}. The previous policy stays in force.</p>`
+    : "";
+  return `<p id="policy-status">${source}</p>${problem}`;
+}
+
 const cell = (value: string | undefined) =>
   value === undefined ? "<td></td>" : `<td><code>${escapeHtml(value)}</code></td>`;
 
 /** The request log: what the app received and answered, newest first. Every value is escaped. */
-export function renderRequestLog(entries: readonly LoggedRequest[], capacity: number): string {
+export function renderRequestLog(
+  entries: readonly LoggedRequest[],
+  capacity: number,
+  policy: PolicyStatus,
+): string {
   const rows = entries.map((entry) => {
-    const answered = Object.entries(entry.corsHeaders)
-      .map(([name, value]) => `${name}: ${value}`)
-      .join("\n");
-    return `<tr${entry.preflight ? ' class="preflight"' : ""}>
+    const answered =
+      entry.policyFailure ??
+      Object.entries(entry.corsHeaders)
+        .map(([name, value]) => `${name}: ${value}`)
+        .join("\n");
+    const classes = [entry.preflight ? "preflight" : "", entry.policyFailure ? "policy-failed" : ""]
+      .join(" ")
+      .trim();
+    return `<tr${classes ? ` class="${classes}"` : ""}>
 <td>${escapeHtml(entry.at.slice(11, 23))}</td>${cell(entry.preflight ? "OPTIONS (preflight)" : entry.method)}${cell(entry.path)}${cell(entry.host)}${cell(entry.origin)}${cell(
       [entry.accessControlRequestMethod, entry.accessControlRequestHeaders]
         .filter((v) => v !== undefined)
@@ -135,6 +161,7 @@ export function renderRequestLog(entries: readonly LoggedRequest[], capacity: nu
 <p>The last ${capacity} requests the app received, newest first, and the CORS headers it answered
 with. A request the browser blocked is here too: it reached the app, and only its response was
 withheld from the page. Also as JSON: <a href="/requests.json"><code>/requests.json</code></a>.</p>
+${describePolicy(policy)}
 <p><a href="/requests">Refresh</a></p>
 <table id="request-log">
 <thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>Host</th><th>Origin</th><th>preflight asks (method / headers)</th><th>status</th><th>CORS headers answered</th></tr></thead>

@@ -15,6 +15,8 @@ export interface LoggedRequest {
   readonly status: number;
   /** The Access-Control-* and Vary headers the app answered with. */
   readonly corsHeaders: Readonly<Record<string, string>>;
+  /** When the student's policy failed on this request: what went wrong, in plain words. */
+  readonly policyFailure?: string;
 }
 
 export class RequestLog {
@@ -69,6 +71,7 @@ export function recordRequests(log: RequestLog, skip: ReadonlySet<string>): Requ
           req.method === "OPTIONS" && req.headers.origin !== undefined && requestMethod !== undefined,
         status: res.statusCode,
         corsHeaders,
+        ...(typeof res.locals.policyFailure === "string" ? { policyFailure: res.locals.policyFailure } : {}),
       });
     });
     next();

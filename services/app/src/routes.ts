@@ -10,6 +10,8 @@ type Method = "GET" | "PUT" | "POST" | "DELETE";
 export interface Route {
   /** An Express path; one with a parameter (`/lab/:step`) is not named in the 404 text. */
   readonly path: string;
+  /** Handlers every request to the path goes through first, whatever its method (the CORS policy). */
+  readonly before?: readonly RequestHandler[];
   readonly methods: Readonly<Partial<Record<Method, RequestHandler | readonly RequestHandler[]>>>;
 }
 
@@ -39,6 +41,7 @@ export function routeTable(routes: readonly Route[]): RouteTable {
   for (const route of routes) {
     const allowed = allowedMethods(route);
     const entry = router.route(route.path);
+    if (route.before) entry.all(...route.before);
     for (const [method, handlers] of Object.entries(route.methods)) {
       entry[method.toLowerCase() as Lowercase<Method>](...[handlers].flat());
     }

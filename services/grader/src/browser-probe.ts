@@ -12,7 +12,9 @@ export type Outcome =
       readonly requestId: string | null;
     }
   | { readonly result: "blocked"; readonly cause: "cors"; readonly reason: string }
-  | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string };
+  | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string }
+  /** The student's policy failed on the request: not a CORS decision, whatever the browser did. */
+  | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string };
 
 // Chromium reports Local Network Access refusals as CorsIssues too; they are not CORS decisions.
 const NOT_CORS = new Set([
@@ -92,7 +94,7 @@ export class BrowserProbe {
       const issues = await watchCorsIssues(context, tab);
       const failures = new Map<string, string>();
       tab.on("requestfailed", (request) =>
-        failures.set(request.url(), request.failure()?.errorText ?? "failed"),
+        failures.set(withoutQuery(request.url()), request.failure()?.errorText ?? "failed"),
       );
       try {
         await tab.goto(pageUrl, { waitUntil: "load", timeout: this.#timeoutMs });
@@ -133,6 +135,9 @@ export class BrowserProbe {
       if (shown.state === CONSOLE.states.allowed) {
         return { result: "allowed", status: shown.status ?? 0, requestId: shown.requestId };
       }
+      if (shown.state === CONSOLE.states.policyFailed) {
+        return { result: "blocked", cause: "policy", reason: shown.failure ?? "your policy failed" };
+      }
     } catch (error) {
       return {
         result: "blocked",
@@ -163,7 +168,7 @@ async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<Cors
   session.on("Audits.issueAdded", ({ issue }) => {
     const details = issue.details.corsIssueDetails;
     if (issue.code !== "CorsIssue" || details === undefined || details.isWarning) return;
-    const url = details.request.url;
+    const url = withoutQuery(details.request.url);
     const error = details.corsErrorStatus.corsError;
     if (!seen.has(url)) seen.set(url, error);
     waiting.get(url)?.(error);
@@ -186,6 +191,12 @@ async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<Cors
       });
     },
   };
+}
+
+/** The console marks each request with a query parameter; a pair is known by its URL without it. */
+function withoutQuery(url: string): string {
+  const index = url.indexOf("?");
+  return index < 0 ? url : url.slice(0, index);
 }
 
 function firstLine(error: unknown): string {

@@ -45,6 +45,9 @@ export function hintFor(result: PairResult): string | undefined {
   if (got.result === "allowed") {
     return `A page from ${page} could read ${target}/headers, but this step expects it blocked: the policy in ${POLICY_FILE} allows more than it should. Does it check the whole origin, exactly?`;
   }
+  if (got.cause === "policy") {
+    return `${got.reason} That is not a CORS verdict: the app could not apply your policy. Fix ${POLICY_FILE} and save it; the app picks it up within a second.`;
+  }
   if (got.cause === "other") {
     return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). Is the lab running, and do app.local and api.local resolve?`;
   }

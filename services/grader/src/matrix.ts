@@ -22,6 +22,8 @@ export interface Summary {
   readonly allowed: number;
   readonly blockedCors: number;
   readonly blockedOther: number;
+  /** Pairs on which the student's policy failed. */
+  readonly policyFailed: number;
 }
 
 /** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
@@ -104,5 +106,6 @@ export function summarize(results: readonly PairResult[]): Summary {
     allowed: count((r) => r.got.result === "allowed"),
     blockedCors: count((r) => r.got.result === "blocked" && r.got.cause === "cors"),
     blockedOther: count((r) => r.got.result === "blocked" && r.got.cause === "other"),
+    policyFailed: count((r) => r.got.result === "blocked" && r.got.cause === "policy"),
   };
 }

@@ -34,6 +34,7 @@ export const describeExpected = (expected: PairExpectation) =>
 export const describeGot = (got: Outcome) => {
   if (got.result === "allowed")
     return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}`;
+  if (got.cause === "policy") return "your policy failed";
   return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
 };
 

@@ -58,7 +58,8 @@ export function renderSummary(summary: Summary): string {
       : `${summary.failed} pair(s) not as expected (marked MISMATCH)`;
   return (
     `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
-    `${summary.blockedOther} blocked for another reason; ${verdict}.`
+    `${summary.blockedOther} blocked for another reason` +
+    `${summary.policyFailed > 0 ? `, ${summary.policyFailed} failed in your policy` : ""}; ${verdict}.`
   );
 }
 

@@ -16,8 +16,29 @@ export const CONSOLE = Object.freeze({
    * What the outcome element carries once a request is done, as `data-*` attributes (dataset keys):
    * the run it belongs to, its state, the HTTP status the page could read, the X-Request-Id it could read.
    */
-  data: Object.freeze({ run: "run", state: "state", status: "status", requestId: "requestId" }),
-  states: Object.freeze({ idle: "idle", pending: "pending", allowed: "allowed", blocked: "blocked" }),
+  data: Object.freeze({
+    run: "run",
+    state: "state",
+    status: "status",
+    requestId: "requestId",
+    /** With the state `policy-failed`: what the student's policy did wrong, in plain words. */
+    failure: "failure",
+  }),
+  states: Object.freeze({
+    idle: "idle",
+    pending: "pending",
+    allowed: "allowed",
+    blocked: "blocked",
+    /** Not a CORS decision: the student's policy failed on the request (issue #15). */
+    policyFailed: "policy-failed",
+  }),
+  /**
+   * The query parameter that marks each request the console sends, so that the page can find the
+   * app's record of it (/requests.json) when the browser withholds the answer.
+   */
+  requestParam: "console",
+  /** The header of the app's answer when the student's policy failed; same-origin pages can read it. */
+  policyFailureHeader: "X-Lab-Policy-Failure",
   /** The kinds of request the console sends (its `kind` select's values). */
   kinds: Object.freeze(["simple", "preflight", "credentialed"] as const),
 });

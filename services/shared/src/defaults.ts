@@ -15,6 +15,9 @@ export const DEFAULTS = {
   REQUEST_LOG_SIZE: 200,
   CORS_POLICY_DIR: "./services/app/policy",
   CORS_POLICY_WATCH: true,
+  // How long the student's policy may take on one request, and how much memory its sandbox may use.
+  POLICY_TIMEOUT_MS: 1_000,
+  POLICY_MEMORY_MB: 64,
   CORS_ALLOW_METHODS: "GET,HEAD,POST",
   CORS_ALLOW_CREDENTIALS: false,
   // The proxy.

@@ -32,6 +32,8 @@ export interface ConsoleOutcome {
   readonly state: string | undefined;
   readonly status: number | undefined;
   readonly requestId: string | null;
+  /** What the student's policy did wrong, when the console says it failed. */
+  readonly failure: string | undefined;
 }
 
 /** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
@@ -49,7 +51,9 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
   const done = () =>
     outcome.dataset[data.run] === String(run) &&
-    (outcome.dataset[data.state] === states.allowed || outcome.dataset[data.state] === states.blocked);
+    ([states.allowed, states.blocked, states.policyFailed] as string[]).includes(
+      outcome.dataset[data.state] ?? "",
+    );
   form.requestSubmit();
   await new Promise<void>((resolve, reject) => {
     const observer = new MutationObserver(() => {
@@ -70,5 +74,6 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     state: outcome.dataset[data.state],
     status: status === undefined ? undefined : Number(status),
     requestId: outcome.dataset[data.requestId] ?? null,
+    failure: outcome.dataset[data.failure],
   };
 }

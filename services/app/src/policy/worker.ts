@@ -1,0 +1,84 @@
+// The policy sandbox: a worker thread that loads the student's policy file and runs it for each
+// request the app sends over, with stand-ins for Express's request and response (shim.ts). Whatever
+// the policy does (throw, loop, never answer, exit, eat memory), only this thread suffers: the app
+// answers that request with what went wrong, and starts a new sandbox when it must (issue #15).
+
+import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
+import { describeError, describeLoadError, PolicyMistake } from "./problems.ts";
+import type { FromSandbox, PolicyOutcome, SandboxData, ToSandbox } from "./protocol.ts";
+import { ShimRequest, ShimResponse } from "./shim.ts";
+
+type Middleware = (req: ShimRequest, res: ShimResponse, next: (error?: unknown) => void) => unknown;
+
+const { file } = workerData as SandboxData;
+const port = parentPort;
+if (port === null) throw new Error("policy/worker.ts runs as a worker thread");
+const post = (message: FromSandbox) => port.postMessage(message);
+
+// In a worker, process.exit would end only this thread; say plainly instead that a policy cannot.
+process.exit = ((code?: number) => {
+  throw new PolicyMistake(
+    `it called process.exit(${code ?? ""}): a policy only decides on headers, it cannot stop the app`,
+  );
+}) as typeof process.exit;
+
+// Something the policy started may fail after its request is answered (a timer, a promise nobody
+// awaits). The thread stays up; the app hears of it once.
+process.on("unhandledRejection", (reason) =>
+  post({ type: "stray", ...describeError(file, reason, "rejected") }),
+);
+process.on("uncaughtException", (error) => post({ type: "stray", ...describeError(file, error, "threw") }));
+
+let policy: Middleware;
+try {
+  const module = (await import(pathToFileURL(file).href)) as { corsPolicy?: unknown };
+  if (module.corsPolicy === null) {
+    post({ type: "loaded", exported: "null" });
+  } else if (typeof module.corsPolicy !== "function") {
+    throw new PolicyMistake(
+      `it must export \`corsPolicy\`: a middleware such as cors({...}), or null (it exports ${
+        module.corsPolicy === undefined ? "no corsPolicy" : typeof module.corsPolicy
+      })`,
+    );
+  } else {
+    policy = module.corsPolicy as Middleware;
+    post({ type: "loaded", exported: "middleware" });
+  }
+} catch (error) {
+  post({ type: "load-failed", ...describeLoadError(file, error) });
+}
+
+function run(id: number, request: ShimRequest): void {
+  let settled = false;
+  const settle = (outcome: PolicyOutcome) => {
+    if (settled) return;
+    settled = true;
+    post({ type: "outcome", id, outcome });
+  };
+  const res = new ShimResponse(settle);
+  const next = (error?: unknown) => {
+    // As Express: a falsy value is no error (the `cors` package calls next(null) for an origin it
+    // does not allow), and "route"/"router" only skip ahead.
+    if (error && error !== "route" && error !== "router") {
+      settle({ kind: "failed", ...describeError(file, error, "threw") });
+      return;
+    }
+    settle({ kind: "next", headers: res.headerList() });
+  };
+  try {
+    const returned = policy(request, res, next) as { then?: unknown } | undefined;
+    if (typeof returned?.then === "function") {
+      (returned as Promise<unknown>).then(undefined, (error: unknown) =>
+        settle({ kind: "failed", ...describeError(file, error, "rejected") }),
+      );
+    }
+  } catch (error) {
+    settle({ kind: "failed", ...describeError(file, error, "threw") });
+  }
+}
+
+port.on("message", (message: ToSandbox) => {
+  if (message.type === "ping") post({ type: "pong", id: message.id });
+  else run(message.id, new ShimRequest(message.request));
+});
