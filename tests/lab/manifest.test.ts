@@ -23,13 +23,28 @@ describe("the lab manifest", () => {
     },
   );
 
-  it.each(steps.filter((step) => step.expectations !== undefined))(
-    "step $number's expectations load and name only lab origins",
-    async (step) => {
+  // Every origin set: expectation files name roles, so one file holds for all of them (issue #9).
+  const sets = [
+    {},
+    { LAB_ORIGIN_SET: "localhost" },
+    { LAB_FORWARD_TEMPLATE: "https://{port}.forwarded.test" },
+    {
+      CODESPACES: "true",
+      CODESPACE_NAME: "ada-lab-x9",
+      GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN: "app.github.dev",
+    },
+  ];
+  const withExpectations = steps.filter((step) => step.expectations !== undefined);
+  it.each(withExpectations.flatMap((step) => sets.map((env) => [step.number, step, env] as const)))(
+    "step %i's expectations load and name only lab origins, in the origin set %j",
+    async (_number, step, env) => {
       const path = join(LAB, step.folder, step.expectations as string);
       await access(path);
-      const expectations = await loadExpectations(path);
-      expect(() => checkPairsAgainstOrigins(path, expectations, readLabOrigins({}))).not.toThrow();
+      const origins = readLabOrigins(env);
+      const expectations = await loadExpectations(path, origins);
+      expect(() => checkPairsAgainstOrigins(path, expectations, origins.lab)).not.toThrow();
+      for (const page of expectations.pages)
+        expect([...Object.values(origins.byRole), "null"]).toContain(page);
     },
   );
 });

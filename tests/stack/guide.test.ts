@@ -1,67 +1,28 @@
 // Every step of the guide, graded in the real stack and the real browser: a step whose lesson is the
 // block passes on the untouched starter; a step that asks for a change fails on the starter and
 // passes once its reference solution is the app's policy file.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { loadExpectations } from "../../services/grader/src/expectations.ts";
-import type { Report } from "../../services/grader/src/report.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { expectValidResult } from "../support/classroom50.ts";
-import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { ROOT } from "../support/docker.ts";
+import { crossFrom, grade, mismatches, readReport, withPolicyServed } from "../support/grading.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();
 const steps = await readManifest(join(ROOT, "lab"));
 
-/** The stack with the app's policy folder swapped, for both the app and the grader's run. */
-function withPolicy(policyDir: string) {
-  return { ...info, env: { ...info.env, CORS_POLICY_DIR: policyDir } };
-}
-
-async function useStarterPolicy(): Promise<void> {
-  const up = await compose(info, ["up", "-d", "--wait", "app"]);
-  expect(up.code, up.stderr).toBe(0);
-}
-
-function grade(step: number, project = info): Promise<CommandResult> {
-  return compose(project, ["--profile", "grade", "run", "--rm", "grader", "--step", String(step)]);
-}
-
-function gradeAll(project = info): Promise<CommandResult> {
-  return compose(project, ["--profile", "grade", "run", "--rm", "grader", "--all"]);
-}
-
-/** Runs `body` with the app serving the policy in `policyDir`, and puts the starter back after. */
-async function withPolicyServed<T>(
-  policyDir: string,
-  body: (project: typeof info) => Promise<T>,
-): Promise<T> {
-  const project = withPolicy(policyDir);
-  try {
-    const up = await compose(project, ["up", "-d", "--wait", "app"]);
-    expect(up.code, up.stderr).toBe(0);
-    return await body(project);
-  } finally {
-    await useStarterPolicy();
-  }
-}
-
-const readReport = async (file: string) => readFile(join(info.reportsDir, file), "utf8");
-
-/** The pairs the last one-step grader run found not as expected, as `page -> target`, from its JSON report. */
-async function mismatches(): Promise<string[]> {
-  const report = JSON.parse(await readReport("origin-matrix.json")) as Report;
-  return report.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`);
-}
+const gradeStep = (step: number, project = info) => grade(project, ["--step", String(step)]);
+const gradeAll = (project = info) => grade(project, ["--all"]);
 
 // On the untouched starter every step is graded by the --all test below: the steps whose lesson is
 // the block pass, the steps that ask for a change fail.
 describe.each(steps.filter((step) => step.solution !== undefined))("step $number, $title", (step) => {
   it("passes with its reference solution as the policy file", async () => {
-    await withPolicyServed(`./lab/${step.folder}/${step.solution}`, async (solved) => {
-      const graded = await grade(step.number, solved);
+    await withPolicyServed(info, `./lab/${step.folder}/${step.solution}`, async (solved) => {
+      const graded = await gradeStep(step.number, solved);
       expect(graded.code, graded.stdout + graded.stderr).toBe(0);
       expect(graded.stdout).toContain("every pair as expected");
     });
@@ -75,23 +36,18 @@ const step10 = steps[9] as LabStep;
 const ATTACKERS = (await loadExpectations(join(ROOT, "lab", step10.folder, step10.expectations as string)))
   .pages;
 const [ATTACKER, LOOKALIKE, SANDBOXED] = ATTACKERS as [string, string, string];
-/** Every pair from these pages to the lab origins other than their own. */
-const crossFrom = (pages: readonly string[]) =>
-  pages.flatMap((page) =>
-    TARGETS.filter((target) => target !== page).map((target) => `${page} -> ${target}`),
-  );
 
 describe.each([
   // Reflecting every origin lets in every page: the attacker's, and the lab's own untrusted ones.
-  ["reflect-any-origin", crossFrom([LOCALHOST, LOOPBACK, API, ATTACKER, LOOKALIKE, SANDBOXED])],
-  ["trust-null", crossFrom([SANDBOXED])],
-  ["sloppy-pattern", crossFrom([LOOKALIKE])],
+  ["reflect-any-origin", crossFrom([LOCALHOST, LOOPBACK, API, ATTACKER, LOOKALIKE, SANDBOXED], TARGETS)],
+  ["trust-null", crossFrom([SANDBOXED], TARGETS)],
+  ["sloppy-pattern", crossFrom([LOOKALIKE], TARGETS)],
 ])("step 10 with the mistaken policy %s", (mistake, expected) => {
   it("fails, naming as not blocked exactly the pages that policy lets in", async () => {
-    await withPolicyServed(`./lab/10-misconfigurations/mistakes/${mistake}`, async (project) => {
-      const graded = await grade(10, project);
+    await withPolicyServed(info, `./lab/10-misconfigurations/mistakes/${mistake}`, async (project) => {
+      const graded = await gradeStep(10, project);
       expect(graded.code, graded.stdout + graded.stderr).toBe(1);
-      expect((await mismatches()).sort()).toEqual([...expected].sort());
+      expect((await mismatches(info)).sort()).toEqual([...expected].sort());
     });
   });
 });
@@ -104,24 +60,24 @@ describe("grading every step at once (--all)", () => {
     // A failing step shows its table and hints; a passing one only its summary line.
     expect(graded.stdout.match(/What to look at:/g)).toHaveLength(5);
     expect(graded.stdout).toContain("MISMATCH");
-    const result = expectValidResult(JSON.parse(await readReport("result.json")));
+    const result = expectValidResult(JSON.parse(await readReport(info, "result.json")));
     expect(result).toMatchObject({ classroom: "local", assignment: "cors-lab", score: 5, "max-score": 10 });
     expect(result.tests.map((test) => [test["test-name"], test.passed])).toEqual(
       steps.map((step) => [`Step ${step.number}: ${step.title}`, step.solution === undefined]),
     );
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
-      await readReport("origin-matrix.junit.xml"),
+      await readReport(info, "origin-matrix.junit.xml"),
     );
     expect(junit.testsuites.testsuite).toHaveLength(10);
     // 9 steps of 16 pairs, and step 10's 28 with its attacker pages.
     expect(junit.testsuites.tests).toBe(String(9 * 16 + 28));
-    const report = JSON.parse(await readReport("origin-matrix.json"));
+    const report = JSON.parse(await readReport(info, "origin-matrix.json"));
     expect(report.score).toEqual({ passed: 5, steps: 10 });
     expect(report.steps).toHaveLength(10);
   });
 
   it("with the final reference solution, passes every step, with the submission's identity from Classroom 50", async () => {
-    await withPolicyServed("./lab/10-misconfigurations/solution", async (solved) => {
+    await withPolicyServed(info, "./lab/10-misconfigurations/solution", async (solved) => {
       const classroom = {
         ...solved,
         env: {
@@ -137,7 +93,7 @@ describe("grading every step at once (--all)", () => {
       const graded = await gradeAll(classroom);
       expect(graded.code, graded.stdout + graded.stderr).toBe(0);
       expect(graded.stdout).toContain("Score: 10 of 10 steps.");
-      const result = expectValidResult(JSON.parse(await readReport("result.json")));
+      const result = expectValidResult(JSON.parse(await readReport(info, "result.json")));
       expect(result).toMatchObject({
         classroom: "web-101",
         owner: "ada",

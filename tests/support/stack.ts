@@ -17,7 +17,7 @@ declare module "vitest" {
 
 /** The lab origins the stack serves, worked out from its variables as the services do. */
 export function labOrigins(info: StackInfo): string[] {
-  return readLabOrigins(info.env);
+  return [...readLabOrigins(info.env).lab];
 }
 
 export function stack(): StackInfo {

@@ -42,16 +42,51 @@ function show(state, text, body, read, failure) {
 
 /**
  * What the app recorded of a request this page sent (its /requests.json, same-origin), when the
- * browser kept the answer from the page; undefined when the log cannot be read (a sandboxed page's
- * origin is not the app's, say).
+ * browser kept the answer from the page: the entry, null when the app has no such entry (the
+ * request never reached it), undefined when the log cannot tell (a sandboxed page's origin is not
+ * the app's; a log of size 0).
  */
 async function recorded(mark) {
   try {
     const log = await (await fetch("/requests.json", { cache: "no-store" })).json();
-    return log.entries.find((entry) => entry.path.endsWith(`${requestParam}=${mark}`));
+    if (log.capacity === 0) return undefined;
+    return log.entries.find((entry) => entry.path.endsWith(`${requestParam}=${mark}`)) ?? null;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `url` answers with a redirect, which no address of the lab does, but a cloud workspace's
+ * port forwarder does for a private port (its sign-in page). A no-cors request with manual
+ * redirects can tell that much, and nothing more, without CORS.
+ */
+async function redirects(url) {
+  try {
+    const answer = await fetch(url, {
+      mode: "no-cors",
+      redirect: "manual",
+      credentials: "omit",
+      cache: "no-store",
+    });
+    return answer.type === "opaqueredirect";
+  } catch {
+    return false;
+  }
+}
+
+async function showNotReached(url) {
+  const signIn = await redirects(url);
+  const why = signIn
+    ? "The port forwarder answered with a redirect to its sign-in page: that port is private. Make the lab's ports public (the guide's first step says how)."
+    : "Nothing that is the lab answered it: does the name resolve (the hosts-file line), and is the port forwarded?";
+  show(
+    states.notReached,
+    `Your request never reached the lab, so this is not a CORS verdict: ${url}. ${why}`,
+    undefined,
+    undefined,
+    why,
+  );
 }
 
 function showPolicyFailure(url, failure) {
@@ -100,6 +135,10 @@ form.addEventListener("submit", async (event) => {
     const entry = await recorded(mark);
     if (entry?.policyFailure !== undefined) {
       showPolicyFailure(url, entry.policyFailure);
+      return;
+    }
+    if (entry === null) {
+      await showNotReached(url);
       return;
     }
     show(

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
+import { type LabOrigins, roleOfHost } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { logWhenAnswered } from "../../shared/src/plain-answer.ts";
 import type { AppConfig } from "./config.ts";
@@ -41,8 +42,14 @@ export function receivedHeaders(rawHeaders: readonly string[]): Record<string, s
   return headers;
 }
 
-function servedFrom(req: Request): string {
-  return `${req.protocol}://${req.headers.host ?? "(no Host header)"}`;
+/**
+ * The origin a page is served from, as the browser sees it: the origin of the role its Host names
+ * (behind a forwarder, the public address of the port the Host was rewritten to), or the Host as it
+ * came for any other name.
+ */
+function servedFrom(origins: LabOrigins, req: Request): string {
+  const role = roleOfHost(origins, req.headers.host);
+  return role ? origins.byRole[role] : `${req.protocol}://${req.headers.host ?? "(no Host header)"}`;
 }
 
 /**
@@ -119,10 +126,14 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   const homePage =
     (sandboxed: boolean): RequestHandler =>
     (req, res) => {
-      const page = renderHomePage({ servedFrom: servedFrom(req), labOrigins: config.labOrigins, sandboxed });
+      const page = renderHomePage({
+        servedFrom: servedFrom(config.origins, req),
+        origins: config.origins,
+        sandboxed,
+      });
       sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
     };
-  const guide = guideHandlers(config.labDir, log);
+  const guide = guideHandlers(config.labDir, config.origins, log);
 
   const routes = routeTable([
     { path: "/", methods: { GET: homePage(false) } },

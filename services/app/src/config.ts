@@ -3,14 +3,14 @@ import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { type Env, readBoolean, readInteger, readListenAddress, readString } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
-import { readLabOrigins, readPorts } from "../../shared/src/lab-origins.ts";
+import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { type CorsPolicy, readCorsPolicy } from "./cors-policy.ts";
 
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
-  /** The origins the request console offers as targets. */
-  readonly labOrigins: readonly string[];
+  /** The lab's origins by role: the console's targets, and the origin each page says it is. */
+  readonly origins: LabOrigins;
   readonly cors: CorsPolicy;
   readonly logRequests: boolean;
   /** How many requests /requests keeps; 0 turns the request log off. */
@@ -30,10 +30,11 @@ export interface AppConfig {
 const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
 
 export function readAppConfig(env: Env): AppConfig {
+  const origins = readLabOrigins(env);
   return {
-    port: readPorts(env).app,
+    port: origins.appPort,
     host: readListenAddress(env, "APP_LISTEN_ADDRESS", DEFAULTS.APP_LISTEN_ADDRESS),
-    labOrigins: readLabOrigins(env),
+    origins,
     cors: readCorsPolicy(env),
     logRequests: readBoolean(env, "LOG_REQUESTS", DEFAULTS.LOG_REQUESTS),
     requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", DEFAULTS.REQUEST_LOG_SIZE, 0, 10_000),

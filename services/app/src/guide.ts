@@ -5,6 +5,7 @@ import { join, posix } from "node:path";
 import type { Request, RequestHandler } from "express";
 import { Marked, type Token } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
+import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { escapeHtml } from "./html.ts";
 import { layout, sendPage } from "./page.ts";
@@ -41,7 +42,7 @@ function navigation(steps: readonly LabStep[], number: number): string {
   return `<nav class="steps">${link(number - 1, `← Step ${number - 1}`)}<a href="/lab">All steps</a>${link(number + 1, `Step ${number + 1} →`)}</nav>`;
 }
 
-export async function loadGuide(labDir: string): Promise<Guide> {
+export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Guide> {
   const steps = await readManifest(labDir);
   const pages = await Promise.all(
     steps.map(async (step) => {
@@ -54,7 +55,8 @@ export async function loadGuide(labDir: string): Promise<Guide> {
         );
       });
       // Our own Markdown, so its HTML is trusted; only values from requests are ever escaped.
-      const html = marked.parse(markdown, { async: false });
+      // The files name the default origins (and read so on GitHub); the lab's guide names its own.
+      const html = marked.parse(withOrigins(markdown, origins), { async: false });
       const nav = navigation(steps, step.number);
       return layout(
         `cors-lab · Step ${step.number}: ${step.title}`,
@@ -65,7 +67,7 @@ export async function loadGuide(labDir: string): Promise<Guide> {
   const list = steps
     .map(
       (step) =>
-        `<li><a href="/lab/${step.number}">${escapeHtml(step.title)}</a> <span class="check">${escapeHtml(step.check)}</span></li>`,
+        `<li><a href="/lab/${step.number}">${escapeHtml(step.title)}</a> <span class="check">${escapeHtml(withOrigins(step.check, origins))}</span></li>`,
     )
     .join("\n");
   const index = layout(
@@ -85,10 +87,10 @@ export interface GuideHandlers {
 }
 
 /** GET /lab and /lab/:step. The guide is read on the first visit: a broken one must not stop the lab. */
-export function guideHandlers(labDir: string, log: Logger): GuideHandlers {
+export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger): GuideHandlers {
   let guide: Promise<Guide> | undefined;
   const theGuide = () =>
-    (guide ??= loadGuide(labDir).catch((error) => {
+    (guide ??= loadGuide(labDir, origins).catch((error) => {
       guide = undefined;
       throw error;
     }));

@@ -1,5 +1,6 @@
 import type { Response } from "express";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+import type { LabOrigins } from "../../shared/src/lab-origins.ts";
 import { escapeHtml } from "./html.ts";
 import type { PolicyStatus } from "./policy/policy-file.ts";
 import type { LoggedRequest } from "./request-log.ts";
@@ -41,7 +42,7 @@ export const SANDBOXED_CSP = `${PAGE_CSP}; sandbox allow-scripts allow-forms`;
 export interface PageContext {
   /** The origin this page was served from, as the browser sees it (scheme + Host header). */
   readonly servedFrom: string;
-  readonly labOrigins: readonly string[];
+  readonly origins: LabOrigins;
   /** Served with SANDBOXED_CSP: the page's own origin is `null`. */
   readonly sandboxed?: boolean;
 }
@@ -50,13 +51,13 @@ export interface PageContext {
  * Where the page says it comes from, and what that origin means for the guide; `origin` is the
  * page's own (`null` when sandboxed).
  */
-function describeOrigin({ servedFrom, labOrigins, sandboxed }: PageContext, origin: string): string {
+function describeOrigin({ servedFrom, origins, sandboxed }: PageContext, origin: string): string {
   const from = `<code id="${CONSOLE.ids.servedFrom}">${escapeHtml(origin)}</code>`;
   if (sandboxed) {
     return `<p>This page is sandboxed: it came from <code>${escapeHtml(servedFrom)}</code>, but its origin is ${from}.
 In step 10 of the guide it plays an attacker's page, like any sandboxed frame or local file whose requests say <code>Origin: null</code>.</p>`;
   }
-  const stranger = labOrigins.includes(servedFrom)
+  const stranger = origins.lab.includes(servedFrom)
     ? ""
     : `\n<p class="attacker">${from} is not one of the lab's origins: in step 10 of the guide it plays an attacker's site.</p>`;
   return `<p>This page was served from ${from}.</p>${stranger}`;
@@ -75,7 +76,7 @@ const KIND_LABELS: Readonly<Record<RequestKind, string>> = {
 
 /** The home page: where the page came from, and a console that fetches another origin's /headers. */
 export function renderHomePage(context: PageContext): string {
-  const { labOrigins } = context;
+  const labOrigins = context.origins.lab;
   const { ids } = CONSOLE;
   // The page's own origin: what the browser puts in Origin for its requests.
   const servedFrom = context.sandboxed ? "null" : context.servedFrom;

@@ -1,8 +1,17 @@
 // Drives Debian's Chromium through playwright-core: loads a page origin's `/`, uses its request
 // console to fetch a target's `/headers`, and asks DevTools (Audits domain) why a block happened.
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Page,
+  type Response,
+} from "playwright-core";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+import { LAB_SERVER } from "../../shared/src/http-server.ts";
 import { useRequestConsole } from "./in-page/use-console.ts";
+import type { LabClient } from "./lab-client.ts";
 
 export type Outcome =
   | {
@@ -14,7 +23,17 @@ export type Outcome =
   | { readonly result: "blocked"; readonly cause: "cors"; readonly reason: string }
   | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string }
   /** The student's policy failed on the request: not a CORS decision, whatever the browser did. */
-  | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string };
+  | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string }
+  /**
+   * Something other than the lab answered (a port forwarder's sign-in, say): not a CORS decision
+   * about the lab, whatever the browser reported. `status` is that answer's.
+   */
+  | {
+      readonly result: "blocked";
+      readonly cause: "forwarder";
+      readonly status: number;
+      readonly reason: string;
+    };
 
 // Chromium reports Local Network Access refusals as CorsIssues too; they are not CORS decisions.
 const NOT_CORS = new Set([
@@ -43,6 +62,10 @@ export interface ProbeOptions {
    * sites under .localhost are served by the proxy container, not by this container's loopback.
    */
   readonly hostResolverRules?: string;
+  /** Public-key hashes of certificates to trust besides the system's (a test's port forwarder). */
+  readonly trustedSpki?: readonly string[];
+  /** The grader's own requests, for evidence of who answered a request the browser blocked. */
+  readonly client: LabClient;
 }
 
 /** How long to wait, after a blocked fetch, for Chromium's issue that names the reason. */
@@ -51,22 +74,27 @@ const ISSUE_GRACE_MS = 2000;
 export class BrowserProbe {
   readonly #browser: Browser;
   readonly #timeoutMs: number;
+  readonly #client: LabClient;
 
-  private constructor(browser: Browser, timeoutMs: number) {
+  private constructor(browser: Browser, options: ProbeOptions) {
     this.#browser = browser;
-    this.#timeoutMs = timeoutMs;
+    this.#timeoutMs = options.timeoutMs;
+    this.#client = options.client;
   }
 
   static async launch(options: ProbeOptions): Promise<BrowserProbe> {
+    const args = [...CHROMIUM_FLAGS];
+    if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
+    // Honoured with a profile folder of its own, which Playwright always gives Chromium.
+    if (options.trustedSpki?.length)
+      args.push(`--ignore-certificate-errors-spki-list=${options.trustedSpki.join(",")}`);
     const browser = await chromium.launch({
       executablePath: options.executablePath,
       headless: true,
-      args: options.hostResolverRules
-        ? [...CHROMIUM_FLAGS, `--host-resolver-rules=${options.hostResolverRules}`]
-        : CHROMIUM_FLAGS,
+      args,
       timeout: options.timeoutMs,
     });
-    return new BrowserProbe(browser, options.timeoutMs);
+    return new BrowserProbe(browser, options);
   }
 
   version(): string {
@@ -96,11 +124,9 @@ export class BrowserProbe {
       tab.on("requestfailed", (request) =>
         failures.set(withoutQuery(request.url()), request.failure()?.errorText ?? "failed"),
       );
-      try {
-        await tab.goto(pageUrl, { waitUntil: "load", timeout: this.#timeoutMs });
-      } catch (error) {
-        const reason = `the page ${pageUrl} did not load: ${firstLine(error)}`;
-        for (const target of targets) outcomes.set(target, { result: "blocked", cause: "other", reason });
+      const notLoaded = await this.#load(tab, pageUrl);
+      if (notLoaded !== undefined) {
+        for (const target of targets) outcomes.set(target, notLoaded);
         return outcomes;
       }
       for (const [index, target] of targets.entries()) {
@@ -110,6 +136,56 @@ export class BrowserProbe {
     } finally {
       await context.close();
     }
+  }
+
+  /** Loads a page origin's console page; what every pair from it is when that page is not the lab's. */
+  async #load(tab: Page, pageUrl: string): Promise<Outcome | undefined> {
+    let response: Response | null;
+    try {
+      response = await tab.goto(pageUrl, { waitUntil: "load", timeout: this.#timeoutMs });
+    } catch (error) {
+      const reason = `the page ${pageUrl} did not load: ${firstLine(error)}`;
+      return (await this.#notTheLab(pageUrl, "GET", {})) ?? { result: "blocked", cause: "other", reason };
+    }
+    // The first answer, before any redirect: a forwarder's sign-in answers the page with a 302.
+    let request = response?.request();
+    while (request?.redirectedFrom()) request = request.redirectedFrom() ?? undefined;
+    const first = await request?.response();
+    if (first && first.headers().server !== LAB_SERVER) {
+      return {
+        result: "blocked",
+        cause: "forwarder",
+        status: first.status(),
+        reason: answeredInstead(pageUrl, first.status(), first.headers().location),
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * What answered `url` when not the lab, asked without the browser: evidence for a request the
+   * browser blocked, whatever reason it gave. Undefined when the lab answered it.
+   */
+  async #notTheLab(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+  ): Promise<Outcome | undefined> {
+    const answer = await this.#client.ask(url, method, headers);
+    if ("error" in answer) {
+      return {
+        result: "blocked",
+        cause: "other",
+        reason: `${url} did not answer (${answer.error}): the request never reached the lab`,
+      };
+    }
+    if (answer.fromLab) return undefined;
+    return {
+      result: "blocked",
+      cause: "forwarder",
+      status: answer.status,
+      reason: answeredInstead(url, answer.status, answer.location),
+    };
   }
 
   async #fetchFromConsole(
@@ -146,6 +222,14 @@ export class BrowserProbe {
       };
     }
     const error = await issues.next(url, ISSUE_GRACE_MS);
+    // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
+    const preflighted = kind === "preflight";
+    const evidence = await this.#notTheLab(
+      url,
+      preflighted ? "OPTIONS" : "GET",
+      preflighted ? { origin: new URL(tab.url()).origin, "access-control-request-method": "PUT" } : {},
+    );
+    if (evidence !== undefined) return evidence;
     if (error !== undefined && !NOT_CORS.has(error))
       return { result: "blocked", cause: "cors", reason: error };
     return {
@@ -197,6 +281,12 @@ async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<Cors
 function withoutQuery(url: string): string {
   const index = url.indexOf("?");
   return index < 0 ? url : url.slice(0, index);
+}
+
+/** What answered a lab address in the lab's place, in plain words. */
+function answeredInstead(url: string, status: number, location: string | undefined): string {
+  const to = location ? ` to ${location.split("?")[0]}` : "";
+  return `${url} was answered ${status}${to} by something other than the lab`;
 }
 
 function firstLine(error: unknown): string {

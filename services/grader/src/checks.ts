@@ -3,6 +3,7 @@
 // step file is reported at once, by name, with nothing graded.
 import { join } from "node:path";
 import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
+import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { GraderConfig } from "./config.ts";
 import {
   DEFAULT_EXPECTATIONS,
@@ -24,7 +25,7 @@ export interface Check {
   readonly expectations: Expectations;
 }
 
-async function stepCheck(labDir: string, step: LabStep): Promise<Check> {
+async function stepCheck(labDir: string, step: LabStep, origins: LabOrigins): Promise<Check> {
   if (step.expectations === undefined) {
     throw new ExpectationsError("--step", `step ${step.number} (${step.title}) has no check for the grader`);
   }
@@ -32,8 +33,8 @@ async function stepCheck(labDir: string, step: LabStep): Promise<Check> {
     step: step.number,
     name: `Step ${step.number}: ${step.title}`,
     source: `step ${step.number}`,
-    sentence: step.check,
-    expectations: await loadExpectations(join(labDir, step.folder, step.expectations)),
+    sentence: withOrigins(step.check, origins),
+    expectations: await loadExpectations(join(labDir, step.folder, step.expectations), origins),
   };
 }
 
@@ -46,9 +47,9 @@ async function guideChecks(config: GraderConfig): Promise<Check[]> {
       `there is no step ${last}; the guide has steps 1 to ${steps.length}`,
     );
   }
-  if (!config.all) return [await stepCheck(config.labDir, steps[last - 1] as LabStep)];
+  if (!config.all) return [await stepCheck(config.labDir, steps[last - 1] as LabStep, config.origins)];
   const graded = steps.slice(0, last).filter((step) => step.expectations !== undefined);
-  return Promise.all(graded.map((step) => stepCheck(config.labDir, step)));
+  return Promise.all(graded.map((step) => stepCheck(config.labDir, step, config.origins)));
 }
 
 export async function resolveChecks(config: GraderConfig): Promise<Check[]> {
@@ -56,7 +57,9 @@ export async function resolveChecks(config: GraderConfig): Promise<Check[]> {
   if (config.all || config.step !== undefined) {
     checks = await guideChecks(config);
   } else {
-    const expectations = config.expectFile ? await loadExpectations(config.expectFile) : DEFAULT_EXPECTATIONS;
+    const expectations = config.expectFile
+      ? await loadExpectations(config.expectFile, config.origins)
+      : DEFAULT_EXPECTATIONS;
     checks = [
       {
         name: expectations.title,
@@ -66,6 +69,6 @@ export async function resolveChecks(config: GraderConfig): Promise<Check[]> {
       },
     ];
   }
-  for (const check of checks) checkPairsAgainstOrigins(check.source, check.expectations, config.origins);
+  for (const check of checks) checkPairsAgainstOrigins(check.source, check.expectations, config.origins.lab);
   return checks;
 }

@@ -1,12 +1,14 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
-import { type Env, readInteger, readString } from "../../shared/src/env.ts";
+import { ConfigError, type Env, readInteger, readString } from "../../shared/src/env.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
-import { readLabOrigins } from "../../shared/src/lab-origins.ts";
+import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
 
 export interface GraderConfig {
-  readonly origins: readonly string[];
+  /** The lab's origins by role, in the origin set the lab runs with. */
+  readonly origins: LabOrigins;
   /** A step's expectation file; undefined means the built-in default (nothing shared cross-origin). */
   readonly expectFile: string | undefined;
   /** A step of the guide, whose expectations come from lab/manifest.json; with `all`, the last one. */
@@ -24,6 +26,8 @@ export interface GraderConfig {
   readonly timeoutMs: number;
   /** Chromium's --host-resolver-rules; empty for none. */
   readonly hostResolverRules: string;
+  /** PEM certificates the grader trusts besides the system's (GRADER_TRUSTED_CA_FILE), if any. */
+  readonly trustedCertificates: string | undefined;
   /** Who and what is graded, for result.json (set by Classroom 50; placeholders elsewhere). */
   readonly identity: SubmissionIdentity;
 }
@@ -42,6 +46,26 @@ compares what the browser allowed or blocked with what is expected.
 
 Exit codes: 0 every pair as expected, 1 some pair not as expected, 2 bad usage or configuration,
 3 the lab is not reachable, 4 the browser could not run.`;
+
+/** The PEM certificates in the file a variable names; undefined when it names none. */
+function readCertificates(env: Env, name: string): string | undefined {
+  const file = readString(env, name, "");
+  if (file === "") return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      file,
+      `a readable file of PEM certificates (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(name, file, "a file of PEM certificates (-----BEGIN CERTIFICATE-----)");
+  }
+  return text;
+}
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -93,6 +117,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     chromiumPath: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", DEFAULTS.GRADER_TIMEOUT_MS, 1000, 300_000),
     hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", DEFAULTS.GRADER_HOST_RESOLVER_RULES),
+    trustedCertificates: readCertificates(env, "GRADER_TRUSTED_CA_FILE"),
     identity: readSubmissionIdentity(env),
   };
 }

@@ -1,15 +1,26 @@
 // What a lab step expects of every (page origin, target origin) pair. A step supplies a JSON file:
 //   { "title": "...",
 //     "default": { "same-origin": "allowed", "cross-origin": "blocked" },
-//     "pairs": [ { "page": "http://app.local:8080", "target": "http://api.local:8080",
-//                  "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
-// `default` covers every pair not listed; `reason` (a Chromium CORS error code) is optional.
-// `"pages": ["http://attacker.localhost:8080", "null"]` adds page origins that are not the lab's
-// (step 10's attackers): their pages fetch every lab origin too, and every such pair is cross-origin.
-// `null` is a sandboxed page, whose requests say `Origin: null`.
+//     "pairs": [ { "page": "app", "target": "api", "expect": "blocked", "reason": "MissingAllowOriginHeader" } ] }
+// Pages and targets are roles (localhost, loopback, app, api; attacker, lookalike, sandboxed), so
+// that one file holds for every origin set (issue #9); an origin such as "http://app.local:8080"
+// is taken too. `default` covers every pair not listed; `reason` (a Chromium CORS error code) is
+// optional. `"pages": ["attacker", "lookalike", "sandboxed"]` adds page origins that are not the
+// lab's (step 10's attackers): their pages fetch every lab origin too, and every such pair is
+// cross-origin. The sandboxed page's origin is `null`: its requests say `Origin: null`.
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import { parseOrigin } from "../../shared/src/env.ts";
 import { readJsonFile } from "../../shared/src/json-file.ts";
+import {
+  LAB_ROLES,
+  type LabOrigins,
+  OPAQUE_ORIGIN,
+  originOf,
+  PAGE_ROLES,
+  type PageRole,
+  readLabOrigins,
+  withOrigins,
+} from "../../shared/src/lab-origins.ts";
 
 /** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
 export type Verdict = "allowed" | "blocked" | "any";
@@ -45,8 +56,7 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   pairs: new Map(),
 };
 
-/** The origin of a sandboxed document, as its requests' Origin header says it. */
-export const OPAQUE_ORIGIN = "null";
+export { OPAQUE_ORIGIN };
 
 export class ExpectationsError extends Error {
   constructor(source: string, problem: string) {
@@ -74,30 +84,49 @@ function readFlag(source: string, name: string, value: unknown): boolean {
   throw new ExpectationsError(source, `"${name}" must be true or false, not ${JSON.stringify(value)}`);
 }
 
-function readPairOrigin(source: string, where: string, value: unknown, opaque = false): string {
+/** A page or target: a role, resolved to its origin in the lab's origin set, or an origin as it is. */
+function readPairOrigin(
+  source: string,
+  where: string,
+  value: unknown,
+  origins: LabOrigins,
+  opaque = false,
+): string {
+  const roles: readonly string[] = opaque ? PAGE_ROLES : LAB_ROLES;
+  if (typeof value === "string" && roles.includes(value)) return originOf(origins, value as PageRole);
   if (opaque && value === OPAQUE_ORIGIN) return OPAQUE_ORIGIN;
   const origin = typeof value === "string" ? parseOrigin(value) : undefined;
   if (origin === undefined) {
     const or = opaque ? ` or "${OPAQUE_ORIGIN}"` : "";
     throw new ExpectationsError(
       source,
-      `${where} must be an origin such as "http://app.local:8080"${or}, not ${JSON.stringify(value)}`,
+      `${where} must be an origin such as "http://app.local:8080"${or}, or a role (${roles.join(", ")}), not ${JSON.stringify(value)}`,
     );
   }
   return origin;
 }
 
-function readPages(source: string, value: unknown): string[] {
+function readPages(source: string, value: unknown, origins: LabOrigins): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ExpectationsError(source, `"pages" must be an array of origins`);
-  const pages = value.map((entry: unknown, index) => readPairOrigin(source, `pages[${index}]`, entry, true));
+  if (!Array.isArray(value))
+    throw new ExpectationsError(source, `"pages" must be an array of origins or roles`);
+  const pages = value.map((entry: unknown, index) =>
+    readPairOrigin(source, `pages[${index}]`, entry, origins, true),
+  );
   const repeated = pages.find((page, index) => pages.indexOf(page) !== index);
   if (repeated !== undefined) throw new ExpectationsError(source, `"pages" lists ${repeated} twice`);
   return pages;
 }
 
-/** Validates parsed JSON; `source` names the file in every error. */
-export function parseExpectations(source: string, data: unknown): Expectations {
+/**
+ * Validates parsed JSON, naming `source` in every error, with roles resolved in `origins` (the
+ * default origin set unless given).
+ */
+export function parseExpectations(
+  source: string,
+  data: unknown,
+  origins: LabOrigins = readLabOrigins({}),
+): Expectations {
   if (!isRecord(data)) throw new ExpectationsError(source, "the file must hold a JSON object");
   const defaults = data.default ?? {};
   if (!isRecord(defaults)) throw new ExpectationsError(source, `"default" must be an object`);
@@ -108,8 +137,8 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   pairsValue.forEach((entry: unknown, index) => {
     const where = `pairs[${index}]`;
     if (!isRecord(entry)) throw new ExpectationsError(source, `${where} must be an object`);
-    const page = readPairOrigin(source, `${where}.page`, entry.page, true);
-    const target = readPairOrigin(source, `${where}.target`, entry.target);
+    const page = readPairOrigin(source, `${where}.page`, entry.page, origins, true);
+    const target = readPairOrigin(source, `${where}.target`, entry.target, origins);
     const expect = readVerdict(source, `${where}.expect`, entry.expect);
     if (entry.reason !== undefined && (typeof entry.reason !== "string" || expect !== "blocked")) {
       throw new ExpectationsError(source, `${where}.reason must be a string, and only on a "blocked" pair`);
@@ -128,7 +157,9 @@ export function parseExpectations(source: string, data: unknown): Expectations {
   }
   return {
     title:
-      typeof data.title === "string" && data.title.trim() ? data.title.trim() : DEFAULT_EXPECTATIONS.title,
+      typeof data.title === "string" && data.title.trim()
+        ? withOrigins(data.title.trim(), origins)
+        : DEFAULT_EXPECTATIONS.title,
     request: request as RequestKind,
     readsRequestId: readFlag(source, "readsRequestId", data.readsRequestId),
     sameOrigin: readVerdict(
@@ -141,14 +172,14 @@ export function parseExpectations(source: string, data: unknown): Expectations {
       `default["cross-origin"]`,
       defaults["cross-origin"] ?? DEFAULT_EXPECTATIONS.crossOrigin,
     ),
-    pages: readPages(source, data.pages),
+    pages: readPages(source, data.pages, origins),
     pairs,
   };
 }
 
-export async function loadExpectations(path: string): Promise<Expectations> {
+export async function loadExpectations(path: string, origins?: LabOrigins): Promise<Expectations> {
   const data = await readJsonFile(path, (problem) => new ExpectationsError(path, problem));
-  return parseExpectations(path, data);
+  return parseExpectations(path, data, origins);
 }
 
 export function expectationFor(expectations: Expectations, page: string, target: string): PairExpectation {

@@ -1,8 +1,17 @@
 // Plain words for a pair that is not as expected, from what Chromium said (its CORS error codes:
 // the Network.CorsError values of the DevTools protocol). Each hint says where to look next.
+import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import type { PairResult } from "./matrix.ts";
 
 const POLICY_FILE = "services/app/policy/cors-policy.ts";
+
+/** Where to look when a lab address does not answer, in each origin set. */
+const RESOLVES: Readonly<Record<LabOrigins["set"], (origins: LabOrigins) => string>> = {
+  default: () => "Is the lab running, and do app.local and api.local resolve?",
+  localhost: () => "Is the lab running, and does this browser send names under .localhost to this machine?",
+  forwarded: (origins) =>
+    `Is the lab running, and is each of its ports (${portsOf(origins).join(", ")}) forwarded?`,
+};
 
 const BY_CORS_ERROR: Record<string, (page: string, target: string) => string> = {
   MissingAllowOriginHeader: (page, target) =>
@@ -29,8 +38,36 @@ const BY_CORS_ERROR: Record<string, (page: string, target: string) => string> = 
     `The preflight to ${target} was answered, but Access-Control-Allow-Headers does not list a header the request sends.`,
 };
 
+/** The ports of the lab, once each, in order. */
+const portsOf = (origins: LabOrigins) => [...new Set(Object.values(origins.ports))].sort((a, b) => a - b);
+
+/**
+ * What to do when a port forwarder answered in the lab's place: with a redirect or 401/403 that is
+ * its sign-in, because the port is private (Codespaces: a 302 to github.dev/pf-signin,
+ * microsoft/vscode#130921; Gitpod: a 401, gitpod-io/gitpod#14576).
+ */
+export function forwarderHint(origins: LabOrigins, reason: string, status: number): string {
+  if (!(status >= 300 && status < 400) && status !== 401 && status !== 403) {
+    return `${reason}. That is not a CORS verdict: the request never reached the lab. Is every port of the lab forwarded to it (${portsOf(origins).join(", ")})?`;
+  }
+  const ports = portsOf(origins);
+  const codespaces = `gh codespace ports visibility ${ports.map((port) => `${port}:public`).join(" ")} -c "$CODESPACE_NAME"`;
+  const gitpod = `for port in ${ports.join(" ")}; do gp ports visibility "$port:public"; done`;
+  const how =
+    origins.forwarder?.platform === "gitpod"
+      ? `In Gitpod: \`${gitpod}\`.`
+      : origins.forwarder?.platform === "codespaces"
+        ? `In Codespaces: \`${codespaces}\`, or in the Ports panel right-click each port, Port Visibility, Public.`
+        : `In Codespaces: \`${codespaces}\` (or the Ports panel); in Gitpod: \`${gitpod}\`.`;
+  return (
+    `${reason}: the port forwarder's sign-in, because the port is private. That is not a CORS verdict: ` +
+    `your browser never saw the lab's answer. Make the lab's ports public. ${how} ` +
+    "Where your organisation forbids public ports, use a browser inside the workspace (README, Cloud dev environments)."
+  );
+}
+
 /** A sentence for a pair that did not pass; undefined for one that did. */
-export function hintFor(result: PairResult): string | undefined {
+export function hintFor(result: PairResult, origins: LabOrigins = readLabOrigins({})): string | undefined {
   if (result.pass) return undefined;
   const { page, target, expected, got } = result;
   if (got.result === "allowed" && expected.expect === "allowed") {
@@ -48,8 +85,9 @@ export function hintFor(result: PairResult): string | undefined {
   if (got.cause === "policy") {
     return `${got.reason} That is not a CORS verdict: the app could not apply your policy. Fix ${POLICY_FILE} and save it; the app picks it up within a second.`;
   }
+  if (got.cause === "forwarder") return forwarderHint(origins, got.reason, got.status);
   if (got.cause === "other") {
-    return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). Is the lab running, and do app.local and api.local resolve?`;
+    return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). ${RESOLVES[origins.set](origins)}`;
   }
   const explain = BY_CORS_ERROR[got.reason];
   const why = explain ? explain(page, target) : `Chromium blocked it with CORS error ${got.reason}.`;

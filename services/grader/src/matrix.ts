@@ -1,9 +1,9 @@
+import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
 import type { BrowserProbe, Outcome } from "./browser-probe.ts";
 import {
   type Expectations,
   ExpectationsError,
   expectationFor,
-  OPAQUE_ORIGIN,
   type PairExpectation,
 } from "./expectations.ts";
 
@@ -24,6 +24,8 @@ export interface Summary {
   readonly blockedOther: number;
   /** Pairs on which the student's policy failed. */
   readonly policyFailed: number;
+  /** Pairs answered by something other than the lab (a port forwarder's sign-in). */
+  readonly notTheLab: number;
 }
 
 /** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
@@ -107,5 +109,6 @@ export function summarize(results: readonly PairResult[]): Summary {
     blockedCors: count((r) => r.got.result === "blocked" && r.got.cause === "cors"),
     blockedOther: count((r) => r.got.result === "blocked" && r.got.cause === "other"),
     policyFailed: count((r) => r.got.result === "blocked" && r.got.cause === "policy"),
+    notTheLab: count((r) => r.got.result === "blocked" && r.got.cause === "forwarder"),
   };
 }

@@ -1,16 +1,28 @@
-/** Which origins do not answer `/healthz`, each with the reason; empty when the whole lab is up. */
-export async function unreachableOrigins(origins: readonly string[], timeoutMs: number): Promise<string[]> {
-  const problems = await Promise.all(
-    origins.map(async (origin) => {
-      try {
-        const response = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-        await response.body?.cancel();
-        return response.ok ? undefined : `${origin} answered ${response.status}`;
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-        return `${origin} did not answer (${cause})`;
-      }
-    }),
-  );
-  return problems.filter((problem) => problem !== undefined);
+import type { LabClient } from "./lab-client.ts";
+
+export interface Reachability {
+  /** Origins that do not answer, or where the lab answers that it is not well; each with the reason. */
+  readonly down: string[];
+  /**
+   * Origins where something answers, but not the lab: a cloud workspace's port forwarder with its
+   * sign-in, say. Grading goes on: each pair then says what answered instead of the lab.
+   */
+  readonly notTheLab: string[];
+}
+
+/** Asks every origin's `/healthz`. */
+export async function checkReachability(
+  client: LabClient,
+  origins: readonly string[],
+): Promise<Reachability> {
+  const down: string[] = [];
+  const notTheLab: string[] = [];
+  for (const [origin, answer] of await Promise.all(
+    origins.map(async (origin) => [origin, await client.ask(`${origin}/healthz`)] as const),
+  )) {
+    if ("error" in answer) down.push(`${origin} did not answer (${answer.error})`);
+    else if (!answer.fromLab) notTheLab.push(`${origin} answered ${answer.status}, but not as the lab`);
+    else if (answer.status !== 200) down.push(`${origin} answered ${answer.status}`);
+  }
+  return { down, notTheLab };
 }

@@ -35,6 +35,7 @@ export const describeGot = (got: Outcome) => {
   if (got.result === "allowed")
     return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}`;
   if (got.cause === "policy") return "your policy failed";
+  if (got.cause === "forwarder") return "not the lab's answer";
   return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
 };
 

@@ -10,8 +10,9 @@ import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import { ExpectationsError } from "./expectations.ts";
 import { hintFor } from "./hints.ts";
+import { LabClient, spkiHashes } from "./lab-client.ts";
 import { pageOrigins, runMatrix, summarize } from "./matrix.ts";
-import { unreachableOrigins } from "./reachability.ts";
+import { checkReachability } from "./reachability.ts";
 import { type Report, writeClassroomResult, writeReport } from "./report.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
 import { renderHeading, renderResult, renderScore } from "./terminal.ts";
@@ -66,7 +67,12 @@ async function grade(config: GraderConfig, checks: readonly Check[], terminal: T
     throw new GraderExit(code, message);
   };
 
-  const down = await unreachableOrigins(config.origins, config.timeoutMs);
+  const client = new LabClient({
+    hostResolverRules: config.hostResolverRules,
+    trustedCertificates: config.trustedCertificates,
+    timeoutMs: config.timeoutMs,
+  });
+  const { down, notTheLab } = await checkReachability(client, config.origins.lab);
   if (down.length > 0) {
     await failEveryCheck(
       EXIT.unreachable,
@@ -74,10 +80,15 @@ async function grade(config: GraderConfig, checks: readonly Check[], terminal: T
         "Start it with `docker compose up -d --wait`, then run the grader again.",
     );
   }
+  if (notTheLab.length > 0) {
+    terminal.out(`Not the lab: ${notTheLab.join("; ")}. Each pair will say what answered instead.\n\n`);
+  }
   const probe = await BrowserProbe.launch({
     executablePath: config.chromiumPath,
     timeoutMs: config.timeoutMs,
     hostResolverRules: config.hostResolverRules,
+    trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
+    client,
   }).catch((error: Error) =>
     failEveryCheck(
       EXIT.browser,
@@ -119,12 +130,13 @@ async function runCheck(
   terminal: Terminal,
 ): Promise<Report> {
   const { expectations } = check;
-  const pages = pageOrigins(config.origins, expectations).length;
+  const targets = config.origins.lab;
+  const pages = pageOrigins(targets, expectations).length;
   terminal.out(
-    renderHeading(expectations.title, browser.version(), pages, config.origins.length, expectations.request),
+    renderHeading(expectations.title, browser.version(), pages, targets.length, expectations.request),
   );
   const checkStarted = new Date();
-  const results = await runMatrix(browser, config.origins, expectations);
+  const results = await runMatrix(browser, targets, expectations);
   const matrixMs = Date.now() - checkStarted.getTime();
   return {
     title: expectations.title,
@@ -136,9 +148,9 @@ async function runCheck(
     durationMs: matrixMs + launchMs,
     timings: { launchMs, matrixMs },
     chromium: browser.version(),
-    origins: config.origins,
+    origins: targets,
     summary: summarize(results),
-    pairs: results.map((result) => ({ ...result, hint: hintFor(result) })),
+    pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
   };
 }
 

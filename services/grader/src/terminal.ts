@@ -59,7 +59,8 @@ export function renderSummary(summary: Summary): string {
   return (
     `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
     `${summary.blockedOther} blocked for another reason` +
-    `${summary.policyFailed > 0 ? `, ${summary.policyFailed} failed in your policy` : ""}; ${verdict}.`
+    `${summary.policyFailed > 0 ? `, ${summary.policyFailed} failed in your policy` : ""}` +
+    `${summary.notTheLab > 0 ? `, ${summary.notTheLab} answered by something other than the lab` : ""}; ${verdict}.`
   );
 }
 

@@ -1,3 +1,4 @@
+import type { BlockList } from "node:net";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
 import {
   ConfigError,
@@ -8,7 +9,8 @@ import {
   readString,
 } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
-import { type Ports, PROXIED_HOSTS, readPorts } from "../../shared/src/lab-origins.ts";
+import { type LabOrigins, proxiedHostNames, readLabOrigins } from "../../shared/src/lab-origins.ts";
+import { readAddressList } from "./trusted.ts";
 
 export interface ProxyConfig {
   readonly port: number;
@@ -17,6 +19,11 @@ export interface ProxyConfig {
   readonly routes: ReadonlyMap<string, URL>;
   /** How long the upstream may take to start answering before the client gets a 504. */
   readonly upstreamTimeoutMs: number;
+  /**
+   * Peers whose X-Forwarded-* headers are passed on (a cloud workspace's port forwarder); from any
+   * other client they are dropped and the proxy writes its own.
+   */
+  readonly trustedForwarders: BlockList;
   /** Larger declared bodies get 413 before anything reaches the app; no lab endpoint needs more. */
   readonly maxBodyBytes: number;
   /**
@@ -27,9 +34,15 @@ export interface ProxyConfig {
   readonly http: HttpLimits;
 }
 
-/** Every name the proxy serves (app.local, api.local, step 10's attacker sites) to the app's port. */
-export function defaultRoutes(ports: Ports): string {
-  return PROXIED_HOSTS.map((host) => `${host}=http://app:${ports.app}`).join(",");
+/**
+ * Every name the proxy serves to the app's port: the names of the roles behind it (app.local,
+ * api.local, step 10's attacker sites on the default origins), and behind a forwarder that rewrites
+ * Host, localhost.
+ */
+export function defaultRoutes(origins: LabOrigins): string {
+  return proxiedHostNames(origins)
+    .map((host) => `${host}=http://app:${origins.appPort}`)
+    .join(",");
 }
 
 // RFC 1123 host names: letters, digits and hyphens in dot-separated labels.
@@ -72,11 +85,12 @@ export function parseRoutes(value: string): Map<string, URL> {
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {
-  const ports = readPorts(env);
+  const origins = readLabOrigins(env);
   return {
-    port: ports.proxy,
+    port: origins.proxyPort,
     host: readListenAddress(env, "PROXY_LISTEN_ADDRESS", DEFAULTS.PROXY_LISTEN_ADDRESS),
-    routes: parseRoutes(readString(env, "PROXY_ROUTES", defaultRoutes(ports))),
+    routes: parseRoutes(readString(env, "PROXY_ROUTES", defaultRoutes(origins))),
+    trustedForwarders: readAddressList(env, "LAB_TRUSTED_FORWARDERS"),
     upstreamTimeoutMs: readInteger(
       env,
       "PROXY_UPSTREAM_TIMEOUT_MS",

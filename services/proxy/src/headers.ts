@@ -13,8 +13,8 @@ const HOP_BY_HOP = [
   "proxy-authorization",
 ];
 
-// This proxy is the edge and writes these itself (http-proxy-3's `xfwd`): a client's own would let
-// it pose as anyone.
+// This proxy writes these itself (http-proxy-3's `xfwd`, which appends to what came): a client's own
+// would let it pose as anyone, so they are dropped unless the peer is a trusted port forwarder.
 const FORWARDING = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"];
 
 // Node has already answered `Expect: 100-continue`; passing it on would skip the proxyReq event.
@@ -22,6 +22,8 @@ const ANSWERED_HERE = ["expect"];
 
 /** What a request loses on its way to the app. */
 export const REMOVED_FROM_REQUESTS: readonly string[] = [...HOP_BY_HOP, ...FORWARDING, ...ANSWERED_HERE];
+/** What a request from a trusted port forwarder loses: its forwarding headers are passed on. */
+export const REMOVED_BEHIND_TRUSTED_FORWARDER: readonly string[] = [...HOP_BY_HOP, ...ANSWERED_HERE];
 /** What an answer loses on its way back: the app's Connection and Keep-Alive were meant for the proxy. */
 export const REMOVED_FROM_RESPONSES: readonly string[] = HOP_BY_HOP;
 

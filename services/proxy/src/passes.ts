@@ -4,8 +4,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Answer } from "../../shared/src/admission.ts";
 import type { ProxyConfig } from "./config.ts";
-import { REMOVED_FROM_REQUESTS, removeHeaders } from "./headers.ts";
+import { REMOVED_BEHIND_TRUSTED_FORWARDER, REMOVED_FROM_REQUESTS, removeHeaders } from "./headers.ts";
 import { hostName, isLoopbackName } from "./host.ts";
+import { isTrusted } from "./trusted.ts";
 
 export interface Exchange {
   readonly req: IncomingMessage;
@@ -39,16 +40,21 @@ function originForm({ req }: Exchange): Answer | undefined {
   return refuse(400, "Bad request: the request target must be a path such as /headers.", true);
 }
 
-/** Picks the upstream by the Host header, ignoring case and port; the proxy's own /healthz on loopback. */
+/**
+ * Picks the upstream by the Host header, ignoring case and port. The proxy answers its own /healthz
+ * on a loopback name, even where loopback names are routed (behind a forwarder that rewrites Host).
+ */
 function route(exchange: Exchange, config: ProxyConfig): Answer | undefined {
   const host = hostName(exchange.req.headers.host);
   exchange.host = host;
+  if (host !== undefined && isLoopbackName(host) && exchange.req.url === "/healthz") {
+    return { status: 200, message: "ok" };
+  }
   exchange.target = host === undefined ? undefined : config.routes.get(host);
   if (exchange.target !== undefined) return undefined;
   const served = [...config.routes.keys()].join(", ");
   if (host === undefined)
     return refuse(400, `Bad request: a valid Host header is required. This proxy serves ${served}.`);
-  if (isLoopbackName(host) && exchange.req.url === "/healthz") return { status: 200, message: "ok" };
   // 421 Misdirected Request (RFC 9110 §15.5.20): this server does not answer for that host.
   return refuse(421, `This proxy does not serve "${host}". It serves ${served}.`);
 }
@@ -63,8 +69,10 @@ function bodyLimit({ req }: Exchange, config: ProxyConfig): Answer | undefined {
   );
 }
 
-function cleanHeaders({ req }: Exchange): undefined {
-  removeHeaders(req.headers, REMOVED_FROM_REQUESTS);
+/** Hop-by-hop headers go; forwarding headers too, unless the peer is a forwarder the configuration trusts. */
+function cleanHeaders({ req }: Exchange, config: ProxyConfig): undefined {
+  const trusted = isTrusted(config.trustedForwarders, req.socket.remoteAddress);
+  removeHeaders(req.headers, trusted ? REMOVED_BEHIND_TRUSTED_FORWARDER : REMOVED_FROM_REQUESTS);
 }
 
 export const PROXY_PASSES: readonly ProxyPass[] = [originForm, route, bodyLimit, cleanHeaders];

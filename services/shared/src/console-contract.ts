@@ -31,6 +31,11 @@ export const CONSOLE = Object.freeze({
     blocked: "blocked",
     /** Not a CORS decision: the student's policy failed on the request (issue #15). */
     policyFailed: "policy-failed",
+    /**
+     * Not a CORS decision about the lab: the request never reached it (a name that does not resolve,
+     * or a cloud workspace's port forwarder answering with its sign-in; issue #9).
+     */
+    notReached: "not-reached",
   }),
   /**
    * The query parameter that marks each request the console sends, so that the page can find the

@@ -10,6 +10,12 @@ export const DEFAULTS = {
   PROXY_PORT: 8080,
   APP_LISTEN_ADDRESS: "0.0.0.0",
   PROXY_LISTEN_ADDRESS: "0.0.0.0",
+  // Behind a port forwarder every role has a port of its own (LAB_ORIGIN_SET=forwarded): the app's
+  // and the proxy's, and these.
+  LAB_LOOPBACK_PORT: 3001,
+  LAB_API_PORT: 8081,
+  LAB_ATTACKER_PORT: 8082,
+  LAB_LOOKALIKE_PORT: 8083,
   // The app.
   LOG_REQUESTS: true,
   REQUEST_LOG_SIZE: 200,

@@ -9,6 +9,32 @@ import { freePort } from "../../support/http.ts";
 
 const GRADER = "services/grader/src/main.ts";
 
+/**
+ * Variables that put every role of the lab on a free port of 127.0.0.1 where nothing listens (the
+ * forwarded origin set with a template of our own), and the four lab origins that makes.
+ */
+async function labNowhere(): Promise<{ env: NodeJS.ProcessEnv; origins: string[] }> {
+  const ports = new Set<number>();
+  while (ports.size < 6) ports.add(await freePort());
+  const [localhost, loopback, app, api, attacker, lookalike] = [...ports].map(String) as string[];
+  return {
+    env: {
+      ...process.env,
+      LAB_FORWARD_TEMPLATE: "http://127.0.0.1:{port}",
+      APP_PORT: localhost,
+      LAB_LOOPBACK_PORT: loopback,
+      PROXY_PORT: app,
+      LAB_API_PORT: api,
+      LAB_ATTACKER_PORT: attacker,
+      LAB_LOOKALIKE_PORT: lookalike,
+    },
+    origins: [localhost, loopback, app, api].map((port) => `http://127.0.0.1:${port}`),
+  };
+}
+
+const unreachable = (origins: readonly string[]) =>
+  `the lab is not reachable: ${origins.map((origin) => `${origin} did not answer (ECONNREFUSED)`).join("; ")}`;
+
 describe("the grader's command line", () => {
   it("prints its usage for --help", async () => {
     const result = await run(process.execPath, [GRADER, "--help"]);
@@ -26,10 +52,10 @@ describe("the grader's command line", () => {
   });
 
   it("names a bad variable with exit code 2", async () => {
-    const result = await run(process.execPath, [GRADER], { ...process.env, LAB_ORIGINS: "localhost:3000" });
+    const result = await run(process.execPath, [GRADER], { ...process.env, LAB_ORIGIN_SET: "cloud" });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'grader: LAB_ORIGINS="localhost:3000" is not valid: expected an origin such as http://app.local:8080 (scheme, host, port; no path)\n',
+      'grader: LAB_ORIGIN_SET="cloud" is not valid: expected one of default, localhost, forwarded\n',
     );
   });
 
@@ -57,13 +83,10 @@ describe("the grader's command line", () => {
   });
 
   it("finds a step's expectations through the manifest, then checks the lab is there", async () => {
-    const port = await freePort();
+    const { env } = await labNowhere();
     const reports = await mkdtemp(join(tmpdir(), "cors-lab-reports-"));
     try {
-      const result = await run(process.execPath, [GRADER, "--step", "1", "--report-dir", reports], {
-        ...process.env,
-        LAB_ORIGINS: `http://127.0.0.1:${port}`,
-      });
+      const result = await run(process.execPath, [GRADER, "--step", "1", "--report-dir", reports], env);
       expect(result.code, result.stderr).toBe(3);
       expect(result.stderr).toContain("the lab is not reachable");
       // The step was found by its number before the lab was looked for: the grade names it.
@@ -81,7 +104,7 @@ describe("the grader's command line", () => {
       const result = await run(process.execPath, [GRADER, "--step", "1"], {
         ...process.env,
         LAB_DIR: lab,
-        LAB_ORIGINS: `http://127.0.0.1:${await freePort()}`,
+        APP_PORT: String(await freePort()),
       });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
@@ -93,26 +116,22 @@ describe("the grader's command line", () => {
   });
 
   it("exits 3, saying how to start the lab, when the lab is not reachable", async () => {
-    const port = await freePort();
-    const result = await run(process.execPath, [GRADER], {
-      ...process.env,
-      LAB_ORIGINS: `http://127.0.0.1:${port}`,
-    });
+    const { env, origins } = await labNowhere();
+    const result = await run(process.execPath, [GRADER], env);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(
-      `the lab is not reachable: http://127.0.0.1:${port} did not answer (ECONNREFUSED)`,
-    );
+    expect(result.stderr).toContain(unreachable(origins));
     expect(result.stderr).toContain("docker compose up -d --wait");
   });
 
   it("with the lab down, leaves a result.json that scores every step 0 and says why", async () => {
-    const port = await freePort();
+    const { env, origins } = await labNowhere();
     const reports = await mkdtemp(join(tmpdir(), "cors-lab-reports-"));
     try {
-      const result = await run(process.execPath, [GRADER, "--all", "--step", "2", "--report-dir", reports], {
-        ...process.env,
-        LAB_ORIGINS: `http://127.0.0.1:${port}`,
-      });
+      const result = await run(
+        process.execPath,
+        [GRADER, "--all", "--step", "2", "--report-dir", reports],
+        env,
+      );
       expect(result.code).toBe(3);
       const grade = expectValidResult(JSON.parse(await readFile(join(reports, "result.json"), "utf8")));
       expect(grade).toMatchObject({ score: 0, "max-score": 2 });
@@ -120,9 +139,7 @@ describe("the grader's command line", () => {
         "Step 1: Start the lab",
         "Step 2: The basic server and /headers",
       ]);
-      expect(grade.tests[0]?.message).toBe(
-        `the lab is not reachable: http://127.0.0.1:${port} did not answer (ECONNREFUSED).`,
-      );
+      expect(grade.tests[0]?.message).toBe(`${unreachable(origins)}.`);
     } finally {
       await rm(reports, { recursive: true });
     }

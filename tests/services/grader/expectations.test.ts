@@ -14,6 +14,7 @@ import {
   judge,
   pageOrigins,
 } from "../../../services/grader/src/matrix.ts";
+import { readLabOrigins } from "../../../services/shared/src/lab-origins.ts";
 
 const APP = "http://app.local:8080";
 const API = "http://api.local:8080";
@@ -121,10 +122,36 @@ describe("expectations", () => {
     [{ pages: ["null", "null"] }, '"pages" lists null twice'],
     [
       { pairs: [{ page: APP, target: "null", expect: "blocked" }] },
-      'pairs[0].target must be an origin such as "http://app.local:8080", not "null"',
+      'pairs[0].target must be an origin such as "http://app.local:8080", or a role (localhost, loopback, app, api), not "null"',
+    ],
+    [
+      { pairs: [{ page: "attacker", target: "attacker", expect: "blocked" }] },
+      "pairs[0].target must be an origin",
     ],
   ])("refuses extra pages %j with a message", (data, message) => {
     expect(() => parseExpectations("step.json", data)).toThrow(`step.json: ${message}`);
+  });
+});
+
+describe("expectations by role", () => {
+  const file = {
+    pages: ["attacker", "sandboxed"],
+    pairs: [{ page: "app", target: "api", expect: "allowed" }],
+  };
+
+  it("resolve each role in the origin set the lab runs with", () => {
+    const byDefault = parseExpectations("step.json", file);
+    expect(byDefault.pages).toEqual(["http://attacker.localhost:8080", "null"]);
+    expect(expectationFor(byDefault, APP, API)).toEqual({ expect: "allowed" });
+    const forwarded = parseExpectations(
+      "step.json",
+      file,
+      readLabOrigins({ LAB_FORWARD_TEMPLATE: "https://{port}.example.test" }),
+    );
+    expect(forwarded.pages).toEqual(["https://8082.example.test", "null"]);
+    expect(expectationFor(forwarded, "https://8080.example.test", "https://8081.example.test")).toEqual({
+      expect: "allowed",
+    });
   });
 });
 

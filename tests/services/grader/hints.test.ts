@@ -3,6 +3,7 @@ import type { Outcome } from "../../../services/grader/src/browser-probe.ts";
 import type { PairExpectation } from "../../../services/grader/src/expectations.ts";
 import { hintFor } from "../../../services/grader/src/hints.ts";
 import { judge } from "../../../services/grader/src/matrix.ts";
+import { readLabOrigins } from "../../../services/shared/src/lab-origins.ts";
 
 const APP = "http://app.local:8080";
 const API = "http://api.local:8080";
@@ -74,5 +75,53 @@ describe("hints", () => {
     expect(
       hintFor(pair({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "NewCorsError" })),
     ).toContain("Chromium blocked it with CORS error NewCorsError.");
+  });
+
+  describe("behind a port forwarder", () => {
+    const forwarded = (env: Record<string, string>) => readLabOrigins(env);
+    const signIn: Outcome = {
+      result: "blocked",
+      cause: "forwarder",
+      status: 302,
+      reason:
+        "https://8081.example.test/headers was answered 302 to https://github.dev/pf-signin by something other than the lab",
+    };
+
+    it("names the sign-in of a private port, not CORS, with Codespaces' command for every port", () => {
+      const hint = hintFor(
+        pair({ expect: "allowed" }, signIn),
+        forwarded({
+          CODESPACES: "true",
+          CODESPACE_NAME: "ada",
+          GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN: "app.github.dev",
+        }),
+      );
+      expect(hint).toContain(
+        "the port forwarder's sign-in, because the port is private. That is not a CORS verdict",
+      );
+      expect(hint).toContain(
+        'gh codespace ports visibility 3000:public 3001:public 8080:public 8081:public 8082:public 8083:public -c "$CODESPACE_NAME"',
+      );
+      expect(hint).not.toContain("gp ports");
+    });
+
+    it("gives Gitpod's command in Gitpod", () => {
+      const hint = hintFor(
+        pair({ expect: "allowed" }, { ...signIn, status: 401 }),
+        forwarded({ GITPOD_WORKSPACE_URL: "https://ada-ws.ws-eu10.gitpod.io" }),
+      );
+      expect(hint).toContain(
+        'for port in 3000 3001 8080 8081 8082 8083; do gp ports visibility "$port:public"; done',
+      );
+    });
+
+    it("does not call any other answer a sign-in", () => {
+      const hint = hintFor(
+        pair({ expect: "allowed" }, { ...signIn, status: 502, reason: "answered 502" }),
+        forwarded({ LAB_FORWARD_TEMPLATE: "https://{port}.example.test" }),
+      );
+      expect(hint).toContain("the request never reached the lab. Is every port of the lab forwarded to it");
+      expect(hint).not.toContain("sign-in");
+    });
   });
 });

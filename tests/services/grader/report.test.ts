@@ -12,7 +12,16 @@ const report: Report = {
   timings: { launchMs: 400, matrixMs: 1000 },
   chromium: "156",
   origins: ["http://app.local:8080", "http://api.local:8080"],
-  summary: { pairs: 2, passed: 1, failed: 1, allowed: 0, blockedCors: 2, blockedOther: 0, policyFailed: 0 },
+  summary: {
+    pairs: 2,
+    passed: 1,
+    failed: 1,
+    allowed: 0,
+    blockedCors: 2,
+    blockedOther: 0,
+    policyFailed: 0,
+    notTheLab: 0,
+  },
   pairs: [
     {
       page: "http://app.local:8080",

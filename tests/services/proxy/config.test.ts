@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultRoutes, parseRoutes, readProxyConfig } from "../../../services/proxy/src/config.ts";
+import { readLabOrigins } from "../../../services/shared/src/lab-origins.ts";
 
 const asObject = (routes: Map<string, URL>) =>
   Object.fromEntries([...routes].map(([host, url]) => [host, url.href]));
@@ -12,7 +13,7 @@ describe("PROXY_ROUTES", () => {
       "attacker.localhost": "http://app:3000/",
       "app.local.attacker.localhost": "http://app:3000/",
     });
-    expect(asObject(parseRoutes(defaultRoutes({ app: 3000, proxy: 8080 })))).toEqual(
+    expect(asObject(parseRoutes(defaultRoutes(readLabOrigins({}))))).toEqual(
       asObject(readProxyConfig({}).routes as Map<string, URL>),
     );
   });

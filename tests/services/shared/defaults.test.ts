@@ -48,7 +48,8 @@ const shownDefault = (name: keyof typeof DEFAULTS) => String(DEFAULTS[name]);
 
 describe("every setting's default", () => {
   it("is the code's wherever docker-compose.yml writes one", async () => {
-    const written = [...(await read("docker-compose.yml")).matchAll(/\$\{([A-Z][A-Z0-9_]*):-([^}$]+)\}/g)];
+    const files = `${await read("docker-compose.yml")}${await read("docker-compose.forwarded.yml")}`;
+    const written = [...files.matchAll(/\$\{([A-Z][A-Z0-9_]*):-([^}$]+)\}/g)];
     expect(written.length).toBeGreaterThan(0);
     for (const [, name, value] of written) {
       expect(Object.hasOwn(DEFAULTS, name as string), `${name} has a default in Compose only`).toBe(true);
@@ -117,5 +118,20 @@ describe("docker compose", () => {
     expect(services.grader.volumes[0]).toMatchObject({ source: "/srv/reports", target: "/reports" });
     expect(services.app.build.args.NODE_IMAGE).toBe("node:24-example");
     expect(services.grader.build.args.NODE_IMAGE).toBe("node:24-example");
+  });
+
+  it("publishes a port per role with docker-compose.forwarded.yml, from the role ports' variables", async () => {
+    const { services } = await renderedConfig({
+      projectName: "cors-lab-config",
+      env: { LAB_API_PORT: "9081", LAB_LOOPBACK_PORT: "9001" },
+      envFile: "/dev/null",
+      extraFiles: ["docker-compose.forwarded.yml"],
+    });
+    const published = (service: string) =>
+      ((services[service] as { ports: { published: string; target: number }[] }).ports ?? []).map(
+        (port) => `${port.published}->${port.target}`,
+      );
+    expect(published("app")).toEqual(["3000->3000", "9001->3000"]);
+    expect(published("proxy")).toEqual(["8080->8080", "9081->8080", "8082->8080", "8083->8080"]);
   });
 });

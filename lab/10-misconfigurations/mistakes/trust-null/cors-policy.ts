@@ -3,9 +3,10 @@
 // their script in a sandboxed frame.
 import cors from "cors";
 import type { RequestHandler } from "express";
+import { labOrigins } from "#lab/origins";
 
 export const corsPolicy: RequestHandler | null = cors({
-  origin: ["http://app.local:8080", "null"],
+  origin: [labOrigins.app, "null"],
   methods: ["GET", "HEAD", "PUT"],
   allowedHeaders: ["Content-Type", "X-Lab-Token"],
   exposedHeaders: ["X-Request-Id"],

@@ -51,7 +51,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
   const done = () =>
     outcome.dataset[data.run] === String(run) &&
-    ([states.allowed, states.blocked, states.policyFailed] as string[]).includes(
+    ([states.allowed, states.blocked, states.policyFailed, states.notReached] as string[]).includes(
       outcome.dataset[data.state] ?? "",
     );
   form.requestSubmit();

@@ -1,0 +1,68 @@
+// Grading the running stack as a student would, from the stack tests: the grader's container with
+// the lab serving one policy or another, and what its reports say.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Report } from "../../services/grader/src/report.ts";
+import { type CommandResult, compose } from "./docker.ts";
+import type { StackInfo } from "./stack.ts";
+
+/** The stack with more variables set, for the services it starts and the grader alike. */
+export function withEnv(info: StackInfo, env: Readonly<Record<string, string>>): StackInfo {
+  return { ...info, env: { ...info.env, ...env } };
+}
+
+/** `docker compose up -d --wait` of services of the stack, as its variables say now. */
+export async function up(info: StackInfo, services: readonly string[] = ["app"]): Promise<void> {
+  const result = await compose(info, ["up", "-d", "--wait", ...services]);
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** Runs `body` with the app serving the policy in `policyDir`, and puts the stack's own policy back after. */
+export async function withPolicyServed<T>(
+  info: StackInfo,
+  policyDir: string,
+  body: (project: StackInfo) => Promise<T>,
+): Promise<T> {
+  const project = withEnv(info, { CORS_POLICY_DIR: policyDir });
+  try {
+    await up(project);
+    return await body(project);
+  } finally {
+    await up(info);
+  }
+}
+
+/** One run of the grader's container, with its arguments, and `docker compose run` options before them. */
+export function grade(
+  info: StackInfo,
+  args: readonly string[],
+  runOptions: readonly string[] = [],
+): Promise<CommandResult> {
+  return compose(info, ["--profile", "grade", "run", "--rm", ...runOptions, "grader", ...args]);
+}
+
+export async function readReport(info: StackInfo, file = "origin-matrix.json"): Promise<string> {
+  return readFile(join(info.reportsDir, file), "utf8");
+}
+
+/** The pairs the last one-check grader run found not as expected, as `page -> target`. */
+export async function mismatches(info: StackInfo): Promise<string[]> {
+  const report = JSON.parse(await readReport(info)) as Report;
+  return report.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`);
+}
+
+/** Every pair from these pages to the lab origins other than their own. */
+export function crossFrom(pages: readonly string[], targets: readonly string[]): string[] {
+  return pages.flatMap((page) =>
+    targets.filter((target) => target !== page).map((target) => `${page} -> ${target}`),
+  );
+}
+
+/** Each step's verdict in the last --all run, from result.json: [name, passed]. */
+export async function stepVerdicts(info: StackInfo): Promise<[string, boolean][]> {
+  const result = JSON.parse(await readReport(info, "result.json")) as {
+    tests: { "test-name": string; passed: boolean }[];
+  };
+  return result.tests.map((test) => [test["test-name"], test.passed]);
+}
