@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["tests/services/**/*.test.ts", "tests/lab/**/*.test.ts", "tests/support/**/*.test.ts"],
+          include: [
+            "tests/services/**/*.test.ts",
+            "tests/lab/**/*.test.ts",
+            "tests/support/**/*.test.ts",
+            "tests/devcontainer/**/*.test.ts",
+          ],
           testTimeout: 15_000,
         },
       },

@@ -114,7 +114,7 @@ describe("the grader's verdict", () => {
   it("rejects a malformed expectation file with a clear message and exit code 2", async () => {
     await writeFile(
       join(info.reportsDir, "broken.json"),
-      '{"pairs": [{"page": "localhost", "expect": "maybe"}]}',
+      '{"pairs": [{"page": "app.local", "expect": "maybe"}]}',
     );
     const graded = await grade(["--expect", "/reports/broken.json"]);
     expect(graded.code).toBe(2);
