@@ -114,7 +114,7 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
   const caMount = () => ["--volume", `${forwarder.certificates}:/ca:ro`];
 
   beforeAll(async () => {
-    forwarder = await startForwarder(info, PUBLISHED, { private: false });
+    forwarder = await startForwarder(info, PUBLISHED, { private: [] });
     cloud = forwardedStack(forwarder);
     await up(cloud, ["app", "proxy"]);
   });
@@ -184,7 +184,7 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
 describe("behind a private port forwarder", () => {
   let forwarder: Forwarder;
   beforeAll(async () => {
-    forwarder = await startForwarder(info, PUBLISHED, { private: true });
+    forwarder = await startForwarder(info, PUBLISHED, { private: "all" });
     await up(forwardedStack(forwarder), ["app", "proxy"]);
   });
   afterAll(async () => {
@@ -207,5 +207,79 @@ describe("behind a private port forwarder", () => {
       expect(pair.hint).toContain("the port forwarder's sign-in, because the port is private");
       expect(pair.hint).toContain("gh codespace ports visibility 3000:public 3001:public 8080:public");
     }
+  });
+});
+
+describe("behind a forwarder where some ports are private", () => {
+  const PRIVATE = [3001, 8081];
+  let forwarder: Forwarder;
+  let cloud: StackInfo;
+  const origins = readLabOrigins({ LAB_FORWARD_TEMPLATE: `https://{port}.${FORWARDED_DOMAIN}` });
+  const isPrivate = (origin: string) =>
+    PRIVATE.some((port) => origin === `https://${port}.${FORWARDED_DOMAIN}`);
+
+  beforeAll(async () => {
+    forwarder = await startForwarder(info, PUBLISHED, { private: PRIVATE });
+    cloud = forwardedStack(forwarder);
+    await up(cloud, ["app", "proxy"]);
+  });
+  afterAll(async () => {
+    await forwarder?.[Symbol.asyncDispose]();
+  });
+
+  it("reports exactly the pairs a private port touches as the forwarder's, and the others as usual", async () => {
+    const graded = await grade(cloud, [], ["--volume", `${forwarder.certificates}:/ca:ro`]);
+    expect(graded.code, graded.stdout + graded.stderr).toBe(1);
+    const report = JSON.parse(await readReport(info)) as Report;
+    const touched = report.pairs.filter((pair) => isPrivate(pair.page) || isPrivate(pair.target));
+    expect(touched).toHaveLength(12);
+    for (const pair of touched)
+      expect(pair.got, `${pair.page} -> ${pair.target}`).toMatchObject({ cause: "forwarder" });
+    const untouched = report.pairs.filter((pair) => !touched.includes(pair));
+    expect(untouched.map((pair) => [pair.page, pair.target, pair.got.result, pair.pass])).toEqual(
+      [origins.byRole.localhost, origins.byRole.app].flatMap((page) =>
+        [origins.byRole.localhost, origins.byRole.app].map((target) => [
+          page,
+          target,
+          page === target ? "allowed" : "blocked",
+          true,
+        ]),
+      ),
+    );
+  });
+
+  it("has the page's console say the request never reached the lab, apart from a CORS block", async () => {
+    /** What the console of the app role's page shows for a request to `target`. */
+    const shown = async (target: string) => {
+      const script = "tests/stack/in-browser";
+      const result = await grade(
+        cloud,
+        [`${script}/console-outcome.ts`],
+        [
+          "--no-deps",
+          "--entrypoint",
+          "node",
+          "--volume",
+          `${forwarder.certificates}:/ca:ro`,
+          "--volume",
+          `${join(ROOT, script)}:/app/${script}:ro`,
+          "--env",
+          `PAGE=${origins.byRole.app}`,
+          "--env",
+          `TARGET=${target}`,
+        ],
+      );
+      expect(result.code, result.stderr + result.stdout).toBe(0);
+      return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+    };
+    const toPrivate = await shown(origins.byRole.api);
+    expect(toPrivate.state).toBe("not-reached");
+    expect(toPrivate.text).toContain("Your request never reached the lab, so this is not a CORS verdict");
+    expect(toPrivate.failure).toContain(
+      "that port is private, and the port forwarder answered with its sign-in",
+    );
+    const toPublic = await shown(origins.byRole.localhost);
+    expect(toPublic.state).toBe("blocked");
+    expect(toPublic.text).toContain("Blocked by the browser");
   });
 });

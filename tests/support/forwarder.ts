@@ -89,7 +89,8 @@ async function makeCertificates(): Promise<string> {
 export async function startForwarder(
   project: ComposeProject,
   ports: Readonly<Record<number, string>>,
-  options: { private: boolean },
+  /** Which public ports are private: none, some, or all. */
+  options: { private: readonly number[] | "all" },
 ): Promise<Forwarder> {
   const certificates = await makeCertificates();
   const name = `${project.projectName}-forwarder`;
@@ -113,7 +114,7 @@ export async function startForwarder(
     "-e",
     `FORWARDER_DOMAIN=${FORWARDED_DOMAIN}`,
     "-e",
-    `FORWARDER_PRIVATE=${options.private}`,
+    `FORWARDER_PRIVATE=${options.private === "all" ? "all" : options.private.join(",")}`,
     "-e",
     `FORWARDER_PORTS=${Object.entries(ports)
       .map(([port, target]) => `${port}=${target}`)

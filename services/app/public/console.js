@@ -57,29 +57,16 @@ async function recorded(mark) {
 }
 
 /**
- * Whether `url` answers with a redirect, which no address of the lab does, but a cloud workspace's
- * port forwarder does for a private port (its sign-in page). A no-cors request with manual
- * redirects can tell that much, and nothing more, without CORS.
+ * A request the app has no record of never reached it: the browser's verdict is about something
+ * else's answer. A page cannot see that answer (without CORS a script may not even see that it was
+ * a redirect), so it names the likely cause where it runs: behind a cloud workspace's port
+ * forwarder, a private port's sign-in; on one's own machine, a name that does not resolve.
  */
-async function redirects(url) {
-  try {
-    const answer = await fetch(url, {
-      mode: "no-cors",
-      redirect: "manual",
-      credentials: "omit",
-      cache: "no-store",
-    });
-    return answer.type === "opaqueredirect";
-  } catch {
-    return false;
-  }
-}
-
-async function showNotReached(url) {
-  const signIn = await redirects(url);
-  const why = signIn
-    ? "The port forwarder answered with a redirect to its sign-in page: that port is private. Make the lab's ports public (the guide's first step says how)."
-    : "Nothing that is the lab answered it: does the name resolve (the hosts-file line), and is the port forwarded?";
+function showNotReached(url) {
+  const why =
+    form.dataset.originSet === "forwarded"
+      ? "Most likely that port is private, and the port forwarder answered with its sign-in page: make the lab's ports public (the README's Cloud dev environments section says how)."
+      : "Does its name resolve (the hosts-file line), and is the lab running?";
   show(
     states.notReached,
     `Your request never reached the lab, so this is not a CORS verdict: ${url}. ${why}`,
@@ -138,7 +125,7 @@ form.addEventListener("submit", async (event) => {
       return;
     }
     if (entry === null) {
-      await showNotReached(url);
+      showNotReached(url);
       return;
     }
     show(

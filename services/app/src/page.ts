@@ -92,7 +92,7 @@ To the browser, each of those is a different origin.</p>
 
 <section aria-labelledby="console-title">
 <h2 id="console-title">Request console</h2>
-<form id="${ids.form}">
+<form id="${ids.form}" data-origin-set="${context.origins.set}">
 <label for="${ids.target}">Fetch <code>/headers</code> from</label>
 <select id="${ids.target}" name="target">
 ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}

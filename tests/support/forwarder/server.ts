@@ -6,7 +6,7 @@
 //   the public name and X-Forwarded-Proto https (MicrosoftDocs/vscodespaces#707,
 //   microsoft/dev-tunnels#507), and an Origin that is the port's own public origin rewritten to
 //   http://localhost:PORT (symfony/demo#1542); other origins pass unchanged;
-// - a private port (FORWARDER_PRIVATE=true) answers a request without the sign-in cookie with a
+// - a private port (FORWARDER_PRIVATE: a list of ports, or "all") answers a request without the sign-in cookie with a
 //   302 to a sign-in page (microsoft/vscode#130921), and a preflight, which carries no cookie, with
 //   401 (github/feedback#3637); the sign-in page itself is at `signin.{FORWARDER_DOMAIN}`.
 // Runs in a container of the lab's image on the test's Compose network; node: modules only.
@@ -15,7 +15,8 @@ import http from "node:http";
 import https from "node:https";
 
 const domain = process.env.FORWARDER_DOMAIN ?? "forwarded.test";
-const isPrivate = process.env.FORWARDER_PRIVATE === "true";
+const privatePorts = process.env.FORWARDER_PRIVATE ?? "";
+const isPrivate = (port: number) => privatePorts === "all" || privatePorts.split(",").includes(String(port));
 /** `port=host:port` pairs: what the workspace publishes on each port. */
 const published = new Map(
   (process.env.FORWARDER_PORTS ?? "").split(",").map((entry) => {
@@ -40,7 +41,7 @@ const server = https.createServer(
       res.writeHead(404, { "content-type": "text/plain" }).end(`No forwarded port at ${host}\n`);
       return;
     }
-    if (isPrivate && !(req.headers.cookie ?? "").includes(COOKIE)) {
+    if (isPrivate(port) && !(req.headers.cookie ?? "").includes(COOKIE)) {
       if (req.method === "OPTIONS") {
         res.writeHead(401).end();
       } else {
@@ -70,5 +71,7 @@ const server = https.createServer(
     req.pipe(upstream);
   },
 );
-server.listen(443, () => process.stdout.write(`forwarder listening, private=${isPrivate}\n`));
+server.listen(443, () =>
+  process.stdout.write(`forwarder listening, private ports: ${privatePorts || "none"}\n`),
+);
 process.on("SIGTERM", () => process.exit(0));
