@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ComposeProject, compose, type MemoryKb, memoryKb, ROOT, run } from "../support/docker.ts";
 import { freePort } from "../support/http.ts";
+import { type FirstStart, firstStart, renderFirstStart } from "./first-start.ts";
 import { type LoadFigures, loadFigures, median, timedCompose } from "./measure.ts";
 
 const { values: options } = parseArgs({
@@ -40,6 +41,7 @@ const project: ComposeProject = {
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 try {
+  const first = await firstStart(project, say);
   say("building images (cached after the first time)");
   await timedCompose(project, ["--profile", "grade", "build"]);
 
@@ -165,6 +167,7 @@ try {
     memoryKb: { idle, afterLoad: loaded },
     images: { baseMb: base / 1e6, ...images },
     coldTestSeconds,
+    firstStart: first,
     runs: { starts, stops, grades, matrices },
   };
   const bench = {
@@ -200,6 +203,7 @@ function renderBench(bench: {
     memoryKb: { idle: { app: MemoryKb; proxy: MemoryKb }; afterLoad: { app: MemoryKb; proxy: MemoryKb } };
     images: Record<string, unknown>;
     coldTestSeconds?: number;
+    firstStart: FirstStart;
   };
 }): string {
   const f = bench.figures;
@@ -278,6 +282,7 @@ function renderBench(bench: {
       lines.push(`${image.padEnd(29)}${`${s.sizeMb.toFixed(0)} MB`.padEnd(11)}${s.addedMb.toFixed(0)} MB`);
     }
   }
+  lines.push("", ...renderFirstStart(f.firstStart));
   if (f.coldTestSeconds !== undefined)
     lines.push("", `npm test from an engine with no project images: ${f.coldTestSeconds.toFixed(0)} s`);
   return lines.join("\n");

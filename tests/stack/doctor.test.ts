@@ -1,0 +1,85 @@
+// The doctor (npm run doctor, and doctor.sh for a machine without Node) against the real stack: all
+// well, and each failure it knows, each with its line and a non-zero exit (issue #13).
+import { lookup } from "node:dns/promises";
+import { createServer } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, run } from "../support/docker.ts";
+import { up, withEnv } from "../support/grading.ts";
+import { freePort, listen } from "../support/http.ts";
+import { stack } from "../support/stack.ts";
+
+const info = stack();
+
+/** The settings a doctor run reads: the stack's host ports unless a scenario says otherwise. */
+function settings(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LAB_ORIGIN_SET: "localhost",
+    LAB_FORWARD_TEMPLATE: "",
+    APP_PORT: "3000",
+    PROXY_PORT: "8080",
+    APP_HOST_PORT: String(info.appPort),
+    PROXY_HOST_PORT: String(info.proxyPort),
+    BIND_ADDRESS: "127.0.0.1",
+    ...overrides,
+  };
+}
+
+const DOCTORS = [
+  ["npm run doctor", (env: NodeJS.ProcessEnv) => run(process.execPath, ["services/doctor/src/main.ts"], env)],
+  ["doctor.sh", (env: NodeJS.ProcessEnv) => run("sh", [`${ROOT}doctor.sh`], env)],
+] as const;
+
+describe.each(DOCTORS)("%s", (_name, doctor) => {
+  beforeAll(async () => {
+    await up(withEnv(info, { LAB_ORIGIN_SET: "localhost" }), ["app", "proxy"]);
+  });
+  afterAll(async () => {
+    await up(info, ["app", "proxy"]);
+  });
+
+  it("says all is well, with exit code 0, when it is", async () => {
+    const result = await doctor(settings());
+    expect(result.stdout, result.stderr).toContain("All is well.");
+    expect(result.stdout).not.toMatch(/^FAIL/m);
+    expect(result.stdout).toMatch(/^ok {3}Docker \S+ with Compose \S+\.$/m);
+    expect(result.stdout).toContain(`Port ${info.appPort} is the lab's, already running.`);
+    expect(result.stdout).toContain("The lab answers at every origin");
+    expect(result.stdout).toMatch(/^ok {3}The grader's image is there/m);
+    expect(result.code).toBe(0);
+  });
+
+  it("names a port taken by another program, and what to set instead", async () => {
+    await using other = await listen(createServer((_req, res) => res.end("not the lab")));
+    const result = await doctor(settings({ APP_HOST_PORT: String(other.port) }));
+    expect(result.stdout).toContain(
+      `FAIL Port ${other.port} is taken by another program: stop it, or give the lab another port with APP_HOST_PORT=… in .env.`,
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it("says the lab is not running, and how to start it, when nothing answers", async () => {
+    const result = await doctor(
+      settings({ APP_HOST_PORT: String(await freePort()), PROXY_HOST_PORT: String(await freePort()) }),
+    );
+    expect(result.stdout).toContain(
+      "FAIL The lab is not running: start it with `docker compose up -d --wait`.",
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it("gives the hosts-file lines to add when app.local does not resolve here, and says so when it does", async () => {
+    const resolves = (await lookup("app.local", { all: true }).catch(() => [])).some(({ address }) =>
+      ["127.0.0.1", "::1"].includes(address),
+    );
+    const result = await doctor(settings({ LAB_ORIGIN_SET: "default" }));
+    if (resolves) {
+      expect(result.stdout).toMatch(/^ok {3}app\.local resolves to this machine/m);
+    } else {
+      expect(result.stdout).toMatch(/^FAIL app\.local (and )?api\.local/m);
+      expect(result.stdout).toContain("`127.0.0.1 app.local api.local` and `::1 app.local api.local`");
+      expect(result.stdout).toContain("LAB_ORIGIN_SET=localhost");
+      expect(result.code).toBe(1);
+    }
+  });
+});
