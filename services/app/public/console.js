@@ -9,7 +9,7 @@ const kind = document.getElementById(ids.kind);
 const outcome = document.getElementById(ids.outcome);
 const response = document.getElementById(ids.response);
 let run = 0;
-// Marks this page's requests apart from every other page's, so it can find them in the request log.
+// Marks this page's requests apart from every other page's, so the app can find them in its log.
 const page = Math.random().toString(36).slice(2, 10);
 
 // What each kind of request sends. A PUT with a JSON body and a custom header is not a "simple"
@@ -25,14 +25,19 @@ const REQUESTS = {
   credentialed: { credentials: "include" },
 };
 
-/** Shows an outcome; `read` holds what the page could read of an allowed answer, `failure` a policy's. */
-function show(state, text, body, read, failure) {
-  for (const key of [data.status, data.requestId, data.failure]) delete outcome.dataset[key];
+/**
+ * Shows an outcome. `details` may hold the answer's body, what the page could `read` of an allowed
+ * answer (status, X-Request-Id), a policy's `failure`, or the CORS `rule` a blocked answer failed.
+ */
+function show(state, text, details = {}) {
+  const { body, read, failure, rule } = details;
+  for (const key of [data.status, data.requestId, data.failure, data.rule]) delete outcome.dataset[key];
   if (read !== undefined) {
     outcome.dataset[data.status] = String(read.status);
     if (read.requestId !== null) outcome.dataset[data.requestId] = read.requestId;
   }
   if (failure !== undefined) outcome.dataset[data.failure] = failure;
+  if (rule) outcome.dataset[data.rule] = rule;
   outcome.dataset[data.state] = state;
   outcome.dataset[data.run] = String(run);
   outcome.textContent = text;
@@ -41,19 +46,31 @@ function show(state, text, body, read, failure) {
 }
 
 /**
- * What the app recorded of a request this page sent (its /requests.json, same-origin), when the
- * browser kept the answer from the page: the entry, null when the app has no such entry (the
- * request never reached it), undefined when the log cannot tell (a sandboxed page's origin is not
- * the app's; a log of size 0).
+ * The app's account of a request the browser kept from this page (its /explain.json, same-origin):
+ * whether it arrived, whether the policy failed on it, and which rule of the CORS check its answer
+ * failed. Undefined when the app cannot be asked (a sandboxed page's origin is not the app's; a
+ * request log of size 0).
  */
-async function recorded(mark) {
+async function explained(mark, requestKind) {
   try {
-    const log = await (await fetch("/requests.json", { cache: "no-store" })).json();
-    if (log.capacity === 0) return undefined;
-    return log.entries.find((entry) => entry.path.endsWith(`${requestParam}=${mark}`)) ?? null;
+    const query = new URLSearchParams({
+      [requestParam]: mark,
+      target: target.value,
+      credentials: REQUESTS[requestKind]?.credentials ?? "same-origin",
+    });
+    const answer = await fetch(`/explain.json?${query}`, { cache: "no-store" });
+    return answer.ok ? await answer.json() : undefined;
   } catch {
     return undefined;
   }
+}
+
+function showPolicyFailure(url, failure) {
+  show(
+    states.policyFailed,
+    `Your policy failed on ${url}: ${failure} This is not the browser's CORS check: fix the policy file and save it.`,
+    { failure },
+  );
 }
 
 /**
@@ -70,19 +87,22 @@ function showNotReached(url) {
   show(
     states.notReached,
     `Your request never reached the lab, so this is not a CORS verdict: ${url}. ${why}`,
-    undefined,
-    undefined,
-    why,
+    {
+      failure: why,
+    },
   );
 }
 
-function showPolicyFailure(url, failure) {
+function showBlocked(url, error, why) {
+  const because = why?.rule
+    ? ` The app received it and answered ${why.status}, and the browser's CORS check failed on that answer: ${why.explanation}`
+    : " The request may well have reached the server; open the DevTools Console to see why the response was withheld.";
   show(
-    states.policyFailed,
-    `Your policy failed on ${url}: ${failure} This is not the browser's CORS check: fix the policy file and save it.`,
-    undefined,
-    undefined,
-    failure,
+    states.blocked,
+    `Blocked by the browser: this page may not read ${url} (${error.message}).${because}`,
+    {
+      rule: why?.rule ?? undefined,
+    },
   );
 }
 
@@ -91,9 +111,10 @@ form.addEventListener("submit", async (event) => {
   run += 1;
   const url = `${target.value}/headers`;
   const mark = `${page}.${run}`;
+  const requestKind = kind.value;
   show(states.pending, `Fetching ${url} …`);
   try {
-    const res = await fetch(`${url}?${requestParam}=${mark}`, REQUESTS[kind.value] ?? REQUESTS.simple);
+    const res = await fetch(`${url}?${requestParam}=${mark}`, REQUESTS[requestKind] ?? REQUESTS.simple);
     const failure = res.headers.get(policyFailureHeader);
     if (failure !== null) {
       showPolicyFailure(url, failure);
@@ -115,23 +136,12 @@ form.addEventListener("submit", async (event) => {
     show(
       states.allowed,
       `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.`,
-      body,
-      { status: res.status, requestId },
+      { body, read: { status: res.status, requestId } },
     );
   } catch (error) {
-    const entry = await recorded(mark);
-    if (entry?.policyFailure !== undefined) {
-      showPolicyFailure(url, entry.policyFailure);
-      return;
-    }
-    if (entry === null) {
-      showNotReached(url);
-      return;
-    }
-    show(
-      states.blocked,
-      `Blocked by the browser: this page may not read ${url} (${error.message}). ` +
-        "The request may well have reached the server; open the DevTools Console to see why the response was withheld.",
-    );
+    const why = await explained(mark, requestKind);
+    if (why?.policyFailure !== undefined) showPolicyFailure(url, why.policyFailure);
+    else if (why?.reached === false) showNotReached(url);
+    else showBlocked(url, error, why);
   }
 });

@@ -8,6 +8,7 @@ import type { Logger } from "../../shared/src/log.ts";
 import { logWhenAnswered } from "../../shared/src/plain-answer.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
+import { explainHandler } from "./explain.ts";
 import { guideHandlers } from "./guide.ts";
 import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
 import { PolicyFile } from "./policy/policy-file.ts";
@@ -25,6 +26,7 @@ const UNLOGGED = new Set([
   "/requests",
   "/requests.json",
   "/policy.json",
+  "/explain.json",
   "/console.js",
   "/style.css",
   "/favicon.ico",
@@ -153,6 +155,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
       },
     },
     { path: "/healthz", methods: { GET: (_req, res) => void res.type("text/plain").send("ok\n") } },
+    // Why the browser blocked one of the console's requests, from the app's record of it (issue #12).
+    { path: "/explain.json", methods: { GET: explainHandler(requests) } },
     {
       path: "/policy.json",
       methods: { GET: (_req, res) => void res.set("Cache-Control", "no-store").json(policyFile.status()) },

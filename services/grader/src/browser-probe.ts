@@ -10,7 +10,7 @@ import {
 } from "playwright-core";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import { LAB_SERVER } from "../../shared/src/http-server.ts";
-import { useRequestConsole } from "./in-page/use-console.ts";
+import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 
 export type Outcome =
@@ -20,7 +20,14 @@ export type Outcome =
       /** The answer's X-Request-Id as the page could read it; null when the browser hid it. */
       readonly requestId: string | null;
     }
-  | { readonly result: "blocked"; readonly cause: "cors"; readonly reason: string }
+  | {
+      readonly result: "blocked";
+      readonly cause: "cors";
+      /** Chromium's CORS error code. */
+      readonly reason: string;
+      /** The rule the page's console named for the block, from the app's own record (issue #12). */
+      readonly explained?: string;
+    }
   | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string }
   /** The student's policy failed on the request: not a CORS decision, whatever the browser did. */
   | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string }
@@ -197,11 +204,12 @@ export class BrowserProbe {
     failures: Map<string, string>,
   ): Promise<Outcome> {
     const url = `${target}/headers`;
+    let shown: ConsoleOutcome;
     try {
       // The page's own console makes the request, as a student's click would (submitting its form),
       // and one round trip reports the outcome it shows; Playwright's click and select actions, with
       // their waits for a stable layout, cost more than the request itself.
-      const shown = await tab.evaluate(useRequestConsole, {
+      shown = await tab.evaluate(useRequestConsole, {
         contract: CONSOLE,
         target,
         kind,
@@ -230,8 +238,14 @@ export class BrowserProbe {
       preflighted ? { origin: new URL(tab.url()).origin, "access-control-request-method": "PUT" } : {},
     );
     if (evidence !== undefined) return evidence;
-    if (error !== undefined && !NOT_CORS.has(error))
-      return { result: "blocked", cause: "cors", reason: error };
+    if (error !== undefined && !NOT_CORS.has(error)) {
+      return {
+        result: "blocked",
+        cause: "cors",
+        reason: error,
+        ...(shown.rule ? { explained: shown.rule } : {}),
+      };
+    }
     return {
       result: "blocked",
       cause: "other",

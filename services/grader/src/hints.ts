@@ -1,5 +1,7 @@
 // Plain words for a pair that is not as expected, from what Chromium said (its CORS error codes:
-// the Network.CorsError values of the DevTools protocol). Each hint says where to look next.
+// the Network.CorsError values of the DevTools protocol), in the words of the lab's one table of
+// CORS rules (services/shared/src/cors-rules.ts). Each hint says where to look next.
+import { explainRule, isCorsRule } from "../../shared/src/cors-rules.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import type { PairResult } from "./matrix.ts";
 
@@ -11,31 +13,6 @@ const RESOLVES: Readonly<Record<LabOrigins["set"], (origins: LabOrigins) => stri
   localhost: () => "Is the lab running, and does this browser send names under .localhost to this machine?",
   forwarded: (origins) =>
     `Is the lab running, and is each of its ports (${portsOf(origins).join(", ")}) forwarded?`,
-};
-
-const BY_CORS_ERROR: Record<string, (page: string, target: string) => string> = {
-  MissingAllowOriginHeader: (page, target) =>
-    `${target} answered without Access-Control-Allow-Origin, so a page from ${page} may not read it.`,
-  AllowOriginMismatch: (page, target) =>
-    `${target} answered with an Access-Control-Allow-Origin that is not ${page}: it allows another origin.`,
-  MultipleAllowOriginValues: (_page, target) =>
-    `${target} answered with more than one Access-Control-Allow-Origin value; browsers accept exactly one.`,
-  InvalidAllowOriginValue: (_page, target) =>
-    `${target} answered with an Access-Control-Allow-Origin that is not an origin (scheme://host:port, no path).`,
-  WildcardOriginNotAllowed: (_page, target) =>
-    `${target} answered Access-Control-Allow-Origin: *, which browsers refuse for requests with credentials.`,
-  InvalidAllowCredentials: (_page, target) =>
-    `${target} did not answer Access-Control-Allow-Credentials: true, which a request with credentials needs.`,
-  PreflightMissingAllowOriginHeader: (page, target) =>
-    `The preflight (OPTIONS) to ${target} was answered without Access-Control-Allow-Origin for ${page}.`,
-  PreflightAllowOriginMismatch: (page, target) =>
-    `The preflight (OPTIONS) to ${target} allowed another origin than ${page}.`,
-  PreflightInvalidStatus: (_page, target) =>
-    `The preflight (OPTIONS) to ${target} was not answered with a 2xx status.`,
-  MethodDisallowedByPreflightResponse: (_page, target) =>
-    `The preflight to ${target} was answered, but Access-Control-Allow-Methods does not list the request's method.`,
-  HeaderDisallowedByPreflightResponse: (_page, target) =>
-    `The preflight to ${target} was answered, but Access-Control-Allow-Headers does not list a header the request sends.`,
 };
 
 /** The ports of the lab, once each, in order. */
@@ -89,8 +66,9 @@ export function hintFor(result: PairResult, origins: LabOrigins = readLabOrigins
   if (got.cause === "other") {
     return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). ${RESOLVES[origins.set](origins)}`;
   }
-  const explain = BY_CORS_ERROR[got.reason];
-  const why = explain ? explain(page, target) : `Chromium blocked it with CORS error ${got.reason}.`;
+  const why = isCorsRule(got.reason)
+    ? explainRule(got.reason, page, target)
+    : `Chromium blocked it with CORS error ${got.reason}.`;
   if (expected.expect === "allowed")
     return `${why} This step expects ${page} to be allowed: see ${POLICY_FILE}.`;
   return `${why} This step expects the block to be ${expected.reason ?? "a CORS block"} instead.`;

@@ -23,6 +23,8 @@ export const CONSOLE = Object.freeze({
     requestId: "requestId",
     /** With the state `policy-failed`: what the student's policy did wrong, in plain words. */
     failure: "failure",
+    /** With the state `blocked`: the rule of the CORS check the app's answer failed (cors-rules.ts). */
+    rule: "rule",
   }),
   states: Object.freeze({
     idle: "idle",

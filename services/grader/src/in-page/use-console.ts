@@ -34,6 +34,8 @@ export interface ConsoleOutcome {
   readonly requestId: string | null;
   /** What the student's policy did wrong, when the console says it failed. */
   readonly failure: string | undefined;
+  /** The CORS rule the app's answer failed, when the console could tell (from the app's record). */
+  readonly rule: string | undefined;
 }
 
 /** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
@@ -75,5 +77,6 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     status: status === undefined ? undefined : Number(status),
     requestId: outcome.dataset[data.requestId] ?? null,
     failure: outcome.dataset[data.failure],
+    rule: outcome.dataset[data.rule],
   };
 }
