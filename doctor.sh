@@ -57,6 +57,7 @@ ports="$app_host_port:$app_variable $proxy_host_port:$proxy_variable"
 if [ "$set_name" = forwarded ]; then
   ports="$ports $(setting LAB_LOOPBACK_PORT 3001):LAB_LOOPBACK_PORT $(setting LAB_API_PORT 8081):LAB_API_PORT"
   ports="$ports $(setting LAB_ATTACKER_PORT 8082):LAB_ATTACKER_PORT $(setting LAB_LOOKALIKE_PORT 8083):LAB_LOOKALIKE_PORT"
+  ports="$ports $(setting LAB_SIBLING_PORT 8084):LAB_SIBLING_PORT"
 fi
 for entry in $ports; do
   port=${entry%%:*}
@@ -72,7 +73,7 @@ done
 # Names: the hosts-file line (not for .localhost names, nor behind a forwarder).
 if [ "$set_name" = default ]; then
   missing=""
-  for host in app.local api.local; do
+  for host in app.local api.local evil.app.local; do
     if command -v getent >/dev/null 2>&1; then resolved=$(getent hosts "$host")
     elif command -v dscacheutil >/dev/null 2>&1; then resolved=$(dscacheutil -q host -a name "$host")
     else resolved=$(ping -c 1 "$host" 2>/dev/null | head -n 1)
@@ -82,7 +83,7 @@ if [ "$set_name" = default ]; then
     fi
   done
   if [ -n "$missing" ]; then
-    fail "${missing# } not resolving to this machine: add these lines to your hosts file (/etc/hosts, with sudo): \`127.0.0.1 app.local api.local\` and \`::1 app.local api.local\`; or, without admin rights, put LAB_ORIGIN_SET=localhost in .env."
+    fail "${missing# } not resolving to this machine: add these lines to your hosts file (/etc/hosts, with sudo): \`127.0.0.1 app.local api.local evil.app.local\` and \`::1 app.local api.local evil.app.local\`; or, without admin rights, put LAB_ORIGIN_SET=localhost in .env."
   fi
 fi
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ports=$(node --input-type=module -e '
   const { readLabOrigins } = await import("./services/shared/src/lab-origins.ts");
   console.log([...new Set(Object.values(readLabOrigins(process.env).ports))].join(" "));
-' 2>/dev/null || echo "3000 3001 8080 8081 8082 8083")
+' 2>/dev/null || echo "3000 3001 8080 8081 8082 8083 8084")
 
 if ! docker compose up -d --wait; then
   echo "cors-lab: the lab did not start; see: docker compose logs" >&2

@@ -68,6 +68,7 @@ const PUBLISHED = {
   8081: "proxy:8080",
   8082: "proxy:8080",
   8083: "proxy:8080",
+  8084: "proxy:8080",
 };
 
 function forwardedStack(forwarder: Forwarder): StackInfo {
@@ -165,9 +166,9 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
 
   describe("step 10's mistaken policies, each caught by exactly the pages it lets in", () => {
     const origins = readLabOrigins({ LAB_FORWARD_TEMPLATE: `https://{port}.${FORWARDED_DOMAIN}` });
-    const { localhost, loopback, api, attacker, lookalike } = origins.byRole;
+    const { localhost, loopback, api, attacker, lookalike, sibling } = origins.byRole;
     it.each([
-      ["reflect-any-origin", crossFrom([localhost, loopback, api, attacker, lookalike, "null"], origins.lab)],
+      ["reflect-any-origin", crossFrom([localhost, loopback, api, attacker, lookalike, sibling, "null"], origins.lab)],
       ["trust-null", crossFrom(["null"], origins.lab)],
       // Behind a forwarder no page's name can contain another's: the sloppy match lets nobody in.
       ["sloppy-pattern", []],

@@ -37,7 +37,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "cors-lab-explain-"));
   await chmod(dir, 0o755);
   // Not the text of any policy below, so that serving each is a change the app picks up.
-  await writeFile(join(dir, "cors-policy.ts"), "// before the first policy\nexport const corsPolicy = null;\n");
+  await writeFile(
+    join(dir, "cors-policy.ts"),
+    "// before the first policy\nexport const corsPolicy = null;\n",
+  );
   await up(withEnv(info, { CORS_POLICY_DIR: dir }));
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { loadExpectations } from "../../services/grader/src/expectations.ts";
+import type { Report } from "../../services/grader/src/report.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { expectValidResult } from "../support/classroom50.ts";
 import { ROOT } from "../support/docker.ts";
@@ -35,22 +36,40 @@ const [LOCALHOST, LOOPBACK, , API] = TARGETS as [string, string, string, string]
 const step10 = steps[9] as LabStep;
 const ATTACKERS = (await loadExpectations(join(ROOT, "lab", step10.folder, step10.expectations as string)))
   .pages;
-const [ATTACKER, LOOKALIKE, SANDBOXED] = ATTACKERS as [string, string, string];
+const [ATTACKER, LOOKALIKE, SIBLING, SANDBOXED] = ATTACKERS as [string, string, string, string];
+const APP = TARGETS[2] as string;
 
+// The victim's secret is read only where the browser sends the victim's cookie: from a page on the
+// victim's own site (evil.app.local, a sibling of app.local), never from another site.
+const STOLEN_BY_SIBLING = [`${SIBLING} -> ${APP}`];
 describe.each([
   // Reflecting every origin lets in every page: the attacker's, and the lab's own untrusted ones.
-  ["reflect-any-origin", crossFrom([LOCALHOST, LOOPBACK, API, ATTACKER, LOOKALIKE, SANDBOXED], TARGETS)],
-  ["trust-null", crossFrom([SANDBOXED], TARGETS)],
-  ["sloppy-pattern", crossFrom([LOOKALIKE], TARGETS)],
-])("step 10 with the mistaken policy %s", (mistake, expected) => {
-  it("fails, naming as not blocked exactly the pages that policy lets in", async () => {
+  [
+    "reflect-any-origin",
+    crossFrom([LOCALHOST, LOOPBACK, API, ATTACKER, LOOKALIKE, SIBLING, SANDBOXED], TARGETS),
+    STOLEN_BY_SIBLING,
+  ],
+  ["trust-null", crossFrom([SANDBOXED], TARGETS), []],
+  // "evil.app.local" contains "app.local" as much as the look-alike does.
+  ["sloppy-pattern", crossFrom([LOOKALIKE, SIBLING], TARGETS), STOLEN_BY_SIBLING],
+])("step 10 with the mistaken policy %s", (mistake, expected, stolen) => {
+  it("fails, naming as not blocked exactly the pages that policy lets in, and who read the victim's secret", async () => {
     await withPolicyServed(info, `./lab/10-misconfigurations/mistakes/${mistake}`, async (project) => {
       const graded = await gradeStep(10, project);
       expect(graded.code, graded.stdout + graded.stderr).toBe(1);
       expect((await mismatches(info)).sort()).toEqual([...expected].sort());
+      expect(await secretReaders(), "pages that read the victim's secret, besides the victim's own").toEqual(stolen);
     });
   });
 });
+
+/** The pairs of the last grader run whose page read the victim's secret, the victim's own page aside. */
+async function secretReaders(): Promise<string[]> {
+  const report = JSON.parse(await readReport(info, "origin-matrix.json")) as Report;
+  return report.pairs
+    .filter((pair) => pair.got.result === "allowed" && pair.got.secretRead && pair.page !== pair.target)
+    .map((pair) => `${pair.page} -> ${pair.target}`);
+}
 
 describe("grading every step at once (--all)", () => {
   it("on the starter, passes the steps whose lesson is the block and fails the others, in every report", async () => {
@@ -69,8 +88,8 @@ describe("grading every step at once (--all)", () => {
       await readReport(info, "origin-matrix.junit.xml"),
     );
     expect(junit.testsuites.testsuite).toHaveLength(10);
-    // 9 steps of 16 pairs, and step 10's 28 with its attacker pages.
-    expect(junit.testsuites.tests).toBe(String(9 * 16 + 28));
+    // 9 steps of 16 pairs, and step 10's 32 with its four attacker pages.
+    expect(junit.testsuites.tests).toBe(String(9 * 16 + 32));
     const report = JSON.parse(await readReport(info, "origin-matrix.json"));
     expect(report.score).toEqual({ passed: 5, steps: 10 });
     expect(report.steps).toHaveLength(10);

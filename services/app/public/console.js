@@ -5,6 +5,7 @@
 const { ids, data, states, requestParam, policyFailureHeader } = CONSOLE;
 const form = document.getElementById(ids.form);
 const target = document.getElementById(ids.target);
+const path = document.getElementById(ids.path);
 const kind = document.getElementById(ids.kind);
 const outcome = document.getElementById(ids.outcome);
 const response = document.getElementById(ids.response);
@@ -30,8 +31,11 @@ const REQUESTS = {
  * answer (status, X-Request-Id), a policy's `failure`, or the CORS `rule` a blocked answer failed.
  */
 function show(state, text, details = {}) {
-  const { body, read, failure, rule } = details;
-  for (const key of [data.status, data.requestId, data.failure, data.rule]) delete outcome.dataset[key];
+  const { body, read, failure, rule, secret } = details;
+  for (const key of [data.status, data.requestId, data.failure, data.rule, data.secret]) {
+    delete outcome.dataset[key];
+  }
+  if (secret !== undefined) outcome.dataset[data.secret] = "read";
   if (read !== undefined) {
     outcome.dataset[data.status] = String(read.status);
     if (read.requestId !== null) outcome.dataset[data.requestId] = read.requestId;
@@ -109,7 +113,7 @@ function showBlocked(url, error, why) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   run += 1;
-  const url = `${target.value}/headers`;
+  const url = `${target.value}${path.value}`;
   const mark = `${page}.${run}`;
   const requestKind = kind.value;
   show(states.pending, `Fetching ${url} …`);
@@ -122,8 +126,11 @@ form.addEventListener("submit", async (event) => {
     }
     const text = await res.text();
     let body = text;
+    let secret;
     try {
-      body = JSON.stringify(JSON.parse(text), null, 2);
+      const parsed = JSON.parse(text);
+      body = JSON.stringify(parsed, null, 2);
+      secret = typeof parsed?.secret === "string" ? parsed.secret : undefined;
     } catch {
       // not JSON: show it as it came
     }
@@ -133,10 +140,11 @@ form.addEventListener("submit", async (event) => {
       requestId === null
         ? "its X-Request-Id header is hidden from this page"
         : `its X-Request-Id is ${requestId}`;
+    const stolen = secret === undefined ? "" : ` The victim's secret is on this page: ${secret}.`;
     show(
       states.allowed,
-      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.`,
-      { body, read: { status: res.status, requestId } },
+      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.${stolen}`,
+      { body, read: { status: res.status, requestId }, secret },
     );
   } catch (error) {
     const why = await explained(mark, requestKind);

@@ -14,6 +14,7 @@ import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } f
 import { PolicyFile } from "./policy/policy-file.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 import { routeTable } from "./routes.ts";
+import { me, Sessions, signIn, signOut } from "./victim.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
@@ -132,10 +133,12 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
         servedFrom: servedFrom(config.origins, req),
         origins: config.origins,
         sandboxed,
+        signedIn: sessions.secretOf(req) !== undefined,
       });
       sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
     };
   const guide = guideHandlers(config.labDir, config.origins, log);
+  const sessions = new Sessions();
 
   const routes = routeTable([
     { path: "/", methods: { GET: homePage(false) } },
@@ -154,6 +157,10 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
         ],
       },
     },
+    // The victim's private data, under the same policy as /headers (issue #12).
+    { path: "/me", before: [policy], methods: { GET: me(sessions) } },
+    { path: "/sign-in", methods: { POST: signIn(sessions) } },
+    { path: "/sign-out", methods: { POST: signOut(sessions) } },
     { path: "/healthz", methods: { GET: (_req, res) => void res.type("text/plain").send("ok\n") } },
     // Why the browser blocked one of the console's requests, from the app's record of it (issue #12).
     { path: "/explain.json", methods: { GET: explainHandler(requests) } },

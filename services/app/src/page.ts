@@ -45,6 +45,23 @@ export interface PageContext {
   readonly origins: LabOrigins;
   /** Served with SANDBOXED_CSP: the page's own origin is `null`. */
   readonly sandboxed?: boolean;
+  /** Whether this browser is signed in as the victim on this page's site (step 10). */
+  readonly signedIn?: boolean;
+}
+
+/** Sign in as the victim, or out: one button, no password (issue #12). */
+function victim({ servedFrom, signedIn }: PageContext): string {
+  const where = `<code>${escapeHtml(servedFrom)}</code>`;
+  const form = (action: string, label: string) =>
+    `<form method="post" action="${action}" class="inline"><button id="${action.slice(1)}" type="submit">${label}</button></form>`;
+  return `<section aria-labelledby="victim-title">
+<h2 id="victim-title">The victim</h2>
+${
+  signedIn
+    ? `<p id="signed-in">This browser is signed in as the victim on ${where}: it holds a <code>lab_session</code> cookie for this site, and <code>/me</code> here answers the victim's secret. ${form("/sign-out", "Sign out")}</p>`
+    : `<p id="signed-out">Nobody is signed in on ${where}. ${form("/sign-in", "Sign in as the victim")} (no password: the lab plays both you and the victim).</p>`
+}
+</section>`;
 }
 
 /**
@@ -93,7 +110,11 @@ To the browser, each of those is a different origin.</p>
 <section aria-labelledby="console-title">
 <h2 id="console-title">Request console</h2>
 <form id="${ids.form}" data-origin-set="${context.origins.set}">
-<label for="${ids.target}">Fetch <code>/headers</code> from</label>
+<label for="${ids.path}">Fetch</label>
+<select id="${ids.path}" name="path">
+${CONSOLE.paths.map((path) => `<option value="${path}">${path}</option>`).join("\n")}
+</select>
+<label for="${ids.target}">from</label>
 <select id="${ids.target}" name="target">
 ${ordered.map((origin) => targetOption(origin, servedFrom)).join("\n")}
 </select>
@@ -107,9 +128,10 @@ ${CONSOLE.kinds.map((kind) => `<option value="${kind}">${escapeHtml(KIND_LABELS[
 <pre id="${ids.response}" hidden></pre>
 </section>
 
-<p class="hint">The request console runs <code>fetch(target + "/headers")</code> from this page, as any script on it could.
-When the browser blocks the response, open DevTools (F12) and read the Console: it says which CORS rule failed.
-The <a href="/requests">request log</a> shows what the app received meanwhile.</p>`,
+<p class="hint">The request console runs <code>fetch(target + path)</code> from this page, as any script on it could.
+When the browser blocks the response, the console says which rule of the CORS check failed, from the app's own record
+of the request (DevTools' Console, F12, says it too). The <a href="/requests">request log</a> shows what the app received meanwhile.</p>
+${context.sandboxed ? "" : victim(context)}`,
     `<script src="/console.js" defer></script>\n`,
   );
 }

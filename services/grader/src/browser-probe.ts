@@ -8,9 +8,9 @@ import {
   type Page,
   type Response,
 } from "playwright-core";
-import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
 import { LAB_SERVER } from "../../shared/src/http-server.ts";
-import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
+import { type ConsoleOutcome, signInAsTheVictim, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 
 export type Outcome =
@@ -19,6 +19,8 @@ export type Outcome =
       readonly status: number;
       /** The answer's X-Request-Id as the page could read it; null when the browser hid it. */
       readonly requestId: string | null;
+      /** True when the answer the page read held the victim's secret (step 10, /me). */
+      readonly secretRead?: true;
     }
   | {
       readonly result: "blocked";
@@ -75,6 +77,16 @@ export interface ProbeOptions {
   readonly client: LabClient;
 }
 
+/** What a check asks of each page's console, and in which browser state. */
+export interface ConsoleUse {
+  readonly kind: RequestKind;
+  readonly path: ConsolePath;
+  /** Cookies of a browser signed in as the victim (BrowserProbe.signedIn), if the check wants one. */
+  readonly signedIn?: SignedIn;
+}
+
+export type SignedIn = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
 /** How long to wait, after a blocked fetch, for Chromium's issue that names the reason. */
 const ISSUE_GRACE_MS = 2000;
 
@@ -116,14 +128,32 @@ export class BrowserProbe {
     await this.close();
   }
 
+  /**
+   * Signs a browser in as the victim at `origin`, as a student would (the page's button), and
+   * returns its cookies, for every page of a check to start from.
+   */
+  async signedIn(origin: string): Promise<SignedIn> {
+    const context = await this.#browser.newContext();
+    try {
+      const tab = await context.newPage();
+      await tab.goto(`${origin}/`, { waitUntil: "load", timeout: this.#timeoutMs });
+      await tab.evaluate(signInAsTheVictim);
+      // The sign-in answers 303 back to the page, which then says the browser is signed in.
+      await tab.locator("#signed-in").waitFor({ timeout: this.#timeoutMs });
+      return await context.storageState();
+    } finally {
+      await context.close();
+    }
+  }
+
   /** Loads the page at `pageUrl` in a fresh context and fetches each target from its console, in turn. */
   async probeFrom(
     pageUrl: string,
     targets: readonly string[],
-    kind: RequestKind,
+    use: ConsoleUse,
   ): Promise<Map<string, Outcome>> {
     const outcomes = new Map<string, Outcome>();
-    const context = await this.#browser.newContext();
+    const context = await this.#browser.newContext(use.signedIn ? { storageState: use.signedIn } : {});
     try {
       const tab = await context.newPage();
       const issues = await watchCorsIssues(context, tab);
@@ -137,7 +167,7 @@ export class BrowserProbe {
         return outcomes;
       }
       for (const [index, target] of targets.entries()) {
-        outcomes.set(target, await this.#fetchFromConsole(tab, target, kind, index + 1, issues, failures));
+        outcomes.set(target, await this.#fetchFromConsole(tab, target, use, index + 1, issues, failures));
       }
       return outcomes;
     } finally {
@@ -198,12 +228,12 @@ export class BrowserProbe {
   async #fetchFromConsole(
     tab: Page,
     target: string,
-    kind: RequestKind,
+    { kind, path }: ConsoleUse,
     run: number,
     issues: CorsIssues,
     failures: Map<string, string>,
   ): Promise<Outcome> {
-    const url = `${target}/headers`;
+    const url = `${target}${path}`;
     let shown: ConsoleOutcome;
     try {
       // The page's own console makes the request, as a student's click would (submitting its form),
@@ -212,12 +242,18 @@ export class BrowserProbe {
       shown = await tab.evaluate(useRequestConsole, {
         contract: CONSOLE,
         target,
+        path,
         kind,
         run,
         timeoutMs: this.#timeoutMs,
       });
       if (shown.state === CONSOLE.states.allowed) {
-        return { result: "allowed", status: shown.status ?? 0, requestId: shown.requestId };
+        return {
+          result: "allowed",
+          status: shown.status ?? 0,
+          requestId: shown.requestId,
+          ...(shown.secret === "read" ? { secretRead: true as const } : {}),
+        };
       }
       if (shown.state === CONSOLE.states.policyFailed) {
         return { result: "blocked", cause: "policy", reason: shown.failure ?? "your policy failed" };

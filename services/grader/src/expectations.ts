@@ -8,7 +8,10 @@
 // optional. `"pages": ["attacker", "lookalike", "sandboxed"]` adds page origins that are not the
 // lab's (step 10's attackers): their pages fetch every lab origin too, and every such pair is
 // cross-origin. The sandboxed page's origin is `null`: its requests say `Origin: null`.
-import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+// Step 10 (issue #12) asks for the victim's data: `"path": "/me"`, `"signedIn": "app"` (the grader
+// signs the browser in as the victim there first), and `"secret": "read"` or `"not read"` on a pair
+// or in `default`: whether the page ends up with the victim's secret on screen.
+import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
 import { parseOrigin } from "../../shared/src/env.ts";
 import { readJsonFile } from "../../shared/src/json-file.ts";
 import {
@@ -31,7 +34,11 @@ export interface PairExpectation {
   readonly reason?: string;
   /** When set on an allowed pair, the page must also be able to read the answer's X-Request-Id. */
   readonly readsRequestId?: true;
+  /** Whether the page must, or must not, end up reading the victim's secret. */
+  readonly secret?: SecretVerdict;
 }
+
+export type SecretVerdict = "read" | "not read";
 
 export interface Expectations {
   readonly title: string;
@@ -44,6 +51,12 @@ export interface Expectations {
   readonly pages: readonly string[];
   /** Keyed by `page -> target`. */
   readonly pairs: ReadonlyMap<string, PairExpectation>;
+  /** What the console fetches from each target. */
+  readonly path: ConsolePath;
+  /** The origin where the browser signs in as the victim before any page loads, if any. */
+  readonly signedIn: string | undefined;
+  /** The secret verdict of every pair that does not set its own. */
+  readonly secret: SecretVerdict | undefined;
 }
 
 export const DEFAULT_EXPECTATIONS: Expectations = {
@@ -54,6 +67,9 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   crossOrigin: "blocked",
   pages: [],
   pairs: new Map(),
+  path: "/headers",
+  signedIn: undefined,
+  secret: undefined,
 };
 
 export { OPAQUE_ORIGIN };
@@ -77,6 +93,11 @@ function readVerdict(source: string, where: string, value: unknown): Verdict {
     source,
     `${where} must be "allowed", "blocked" or "any", not ${JSON.stringify(value)}`,
   );
+}
+
+function readSecret(source: string, where: string, value: unknown): SecretVerdict | undefined {
+  if (value === undefined || value === "read" || value === "not read") return value;
+  throw new ExpectationsError(source, `${where} must be "read" or "not read", not ${JSON.stringify(value)}`);
 }
 
 function readFlag(source: string, name: string, value: unknown): boolean {
@@ -104,6 +125,15 @@ function readPairOrigin(
     );
   }
   return origin;
+}
+
+function readPath(source: string, value: unknown): ConsolePath {
+  if (value === undefined) return DEFAULT_EXPECTATIONS.path;
+  if ((CONSOLE.paths as readonly unknown[]).includes(value)) return value as ConsolePath;
+  throw new ExpectationsError(
+    source,
+    `"path" must be one of ${CONSOLE.paths.join(", ")}, not ${JSON.stringify(value)}`,
+  );
 }
 
 function readPages(source: string, value: unknown, origins: LabOrigins): string[] {
@@ -145,7 +175,12 @@ export function parseExpectations(
     }
     const key = pairKey(page, target);
     if (pairs.has(key)) throw new ExpectationsError(source, `${where} repeats the pair ${key}`);
-    pairs.set(key, entry.reason === undefined ? { expect } : { expect, reason: entry.reason });
+    const secret = readSecret(source, `${where}.secret`, entry.secret);
+    pairs.set(key, {
+      expect,
+      ...(entry.reason === undefined ? {} : { reason: entry.reason as string }),
+      ...(secret === undefined ? {} : { secret }),
+    });
   });
 
   const request = data.request ?? DEFAULT_EXPECTATIONS.request;
@@ -174,6 +209,10 @@ export function parseExpectations(
     ),
     pages: readPages(source, data.pages, origins),
     pairs,
+    path: readPath(source, data.path),
+    signedIn:
+      data.signedIn === undefined ? undefined : readPairOrigin(source, `"signedIn"`, data.signedIn, origins),
+    secret: readSecret(source, `default.secret`, defaults.secret),
   };
 }
 
@@ -183,8 +222,12 @@ export async function loadExpectations(path: string, origins?: LabOrigins): Prom
 }
 
 export function expectationFor(expectations: Expectations, page: string, target: string): PairExpectation {
-  const pair = expectations.pairs.get(pairKey(page, target)) ?? {
+  const listed = expectations.pairs.get(pairKey(page, target)) ?? {
     expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
   };
+  const pair =
+    listed.secret === undefined && expectations.secret !== undefined
+      ? { ...listed, secret: expectations.secret }
+      : listed;
   return expectations.readsRequestId && pair.expect === "allowed" ? { ...pair, readsRequestId: true } : pair;
 }

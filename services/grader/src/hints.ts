@@ -47,6 +47,18 @@ export function forwarderHint(origins: LabOrigins, reason: string, status: numbe
 export function hintFor(result: PairResult, origins: LabOrigins = readLabOrigins({})): string | undefined {
   if (result.pass) return undefined;
   const { page, target, expected, got } = result;
+  if (got.result === "allowed" && got.secretRead && expected.secret === "not read") {
+    return (
+      `A page from ${page} read the victim's secret from ${target}: the browser sent the victim's cookie (the page is on ` +
+      `the victim's own site, or is the victim's page), and the policy in ${POLICY_FILE} let that page read the answer ` +
+      "to a request with credentials. Trust exact origins you control, nothing that merely looks like one."
+    );
+  }
+  if (expected.secret === "read" && !(got.result === "allowed" && got.secretRead)) {
+    return `A page from ${page} should read the signed-in victim's secret from ${target}, and did not (${
+      got.result === "allowed" ? `it read an answer without one: was the browser signed in?` : got.reason
+    }).`;
+  }
   if (got.result === "allowed" && expected.expect === "allowed") {
     return (
       `A page from ${page} could read the answer of ${target}, but not its X-Request-Id header: response headers ` +

@@ -31,6 +31,9 @@ export interface Summary {
 /** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
 export function judge(expected: PairExpectation, got: Outcome): boolean {
   // Either verdict may pass, but never a block for a reason that is not CORS.
+  const secretRead = got.result === "allowed" && got.secretRead;
+  if (expected.secret === "read" && !secretRead) return false;
+  if (expected.secret === "not read" && secretRead) return false;
   if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
   if (expected.expect === "allowed") {
     return got.result === "allowed" && (expected.readsRequestId !== true || got.requestId !== null);
@@ -87,8 +90,13 @@ export async function runMatrix(
   expectations: Expectations,
 ): Promise<PairResult[]> {
   const pages = pageOrigins(origins, expectations);
+  const use = {
+    kind: expectations.request,
+    path: expectations.path,
+    ...(expectations.signedIn ? { signedIn: await probe.signedIn(expectations.signedIn) } : {}),
+  };
   const byPage = await Promise.all(
-    pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, expectations.request)),
+    pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, use)),
   );
   return pages.flatMap((page, i) =>
     origins.map((target) => {

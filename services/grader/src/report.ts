@@ -27,13 +27,16 @@ export const REPORT_FILE = "origin-matrix.json";
 export const JUNIT_FILE = "origin-matrix.junit.xml";
 
 export const describeExpected = (expected: PairExpectation) =>
-  expected.expect === "blocked"
+  (expected.expect === "blocked"
     ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
-    : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`;
+    : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`) +
+  (expected.secret === "read" ? ", secret read" : "");
 
 export const describeGot = (got: Outcome) => {
-  if (got.result === "allowed")
-    return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}`;
+  if (got.result === "allowed") {
+    const secret = got.secretRead ? ", the victim's secret read" : "";
+    return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}${secret}`;
+  }
   if (got.cause === "policy") return "your policy failed";
   if (got.cause === "forwarder") return "not the lab's answer";
   return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";

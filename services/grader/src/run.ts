@@ -132,9 +132,7 @@ async function runCheck(
   const { expectations } = check;
   const targets = config.origins.lab;
   const pages = pageOrigins(targets, expectations).length;
-  terminal.out(
-    renderHeading(expectations.title, browser.version(), pages, targets.length, expectations.request),
-  );
+  terminal.out(renderHeading(expectations.title, browser.version(), pages, targets.length, expectations));
   const checkStarted = new Date();
   const results = await runMatrix(browser, targets, expectations);
   const matrixMs = Date.now() - checkStarted.getTime();

@@ -1,6 +1,7 @@
 // What the grader prints: a heading per check, the table of pairs and the hints where a check needs
 // work, its summary, and with several checks the score.
 import type { RequestKind } from "../../shared/src/console-contract.ts";
+import type { Expectations } from "./expectations.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 import { describeExpected, describeGot, type Report } from "./report.ts";
 
@@ -15,9 +16,13 @@ export function renderHeading(
   chromium: string,
   pages: number,
   targets: number,
-  request: RequestKind,
+  expectations: Pick<Expectations, "request" | "path" | "signedIn">,
 ) {
-  return `${title}\nChromium ${chromium}, ${pages} page origins x ${targets} lab origins, each pair a ${REQUESTS[request]}\n`;
+  const of = expectations.path === "/headers" ? "" : ` of ${expectations.path}`;
+  const signedIn = expectations.signedIn
+    ? `, the browser signed in as the victim at ${expectations.signedIn}`
+    : "";
+  return `${title}\nChromium ${chromium}, ${pages} page origins x ${targets} lab origins, each pair a ${REQUESTS[expectations.request]}${of}${signedIn}\n`;
 }
 
 /** A plain-text table, one row per pair, padded to line up in a terminal. */

@@ -6,6 +6,7 @@ export const CONSOLE = Object.freeze({
   ids: Object.freeze({
     form: "console",
     target: "target",
+    path: "path",
     kind: "kind",
     send: "send",
     outcome: "outcome",
@@ -25,6 +26,8 @@ export const CONSOLE = Object.freeze({
     failure: "failure",
     /** With the state `blocked`: the rule of the CORS check the app's answer failed (cors-rules.ts). */
     rule: "rule",
+    /** With the state `allowed`: "read" when the answer the page read held the victim's secret (/me). */
+    secret: "secret",
   }),
   states: Object.freeze({
     idle: "idle",
@@ -46,9 +49,12 @@ export const CONSOLE = Object.freeze({
   requestParam: "console",
   /** The header of the app's answer when the student's policy failed; same-origin pages can read it. */
   policyFailureHeader: "X-Lab-Policy-Failure",
+  /** What the console can ask for (its `path` select's values): the request's echo, and the victim's data. */
+  paths: Object.freeze(["/headers", "/me"] as const),
   /** The kinds of request the console sends (its `kind` select's values). */
   kinds: Object.freeze(["simple", "preflight", "credentialed"] as const),
 });
 
 export type ConsoleContract = typeof CONSOLE;
 export type RequestKind = ConsoleContract["kinds"][number];
+export type ConsolePath = ConsoleContract["paths"][number];

@@ -13,7 +13,9 @@ import { ConfigError, type Env, parseOrigin, readPort, readString } from "./env.
 
 export const LAB_ROLES = ["localhost", "loopback", "app", "api"] as const;
 export type LabRole = (typeof LAB_ROLES)[number];
-export const ATTACKER_ROLES = ["attacker", "lookalike"] as const;
+// `sibling` is the attacker on a name under the victim's own site (evil.app.local): the one place
+// from which current browsers still send the victim's SameSite=Lax cookies (issue #12).
+export const ATTACKER_ROLES = ["attacker", "lookalike", "sibling"] as const;
 export type AttackerRole = (typeof ATTACKER_ROLES)[number];
 export type ServedRole = LabRole | AttackerRole;
 /** Every page an expectation file may name: the lab's, the attacker's, and the sandboxed one. */
@@ -60,6 +62,7 @@ function rolePorts(env: Env, set: OriginSet, appPort: number, proxyPort: number)
       api: proxyPort,
       attacker: proxyPort,
       lookalike: proxyPort,
+      sibling: proxyPort,
     };
   }
   const ports: Record<ServedRole, number> = {
@@ -69,6 +72,7 @@ function rolePorts(env: Env, set: OriginSet, appPort: number, proxyPort: number)
     api: readPort(env, "LAB_API_PORT", DEFAULTS.LAB_API_PORT),
     attacker: readPort(env, "LAB_ATTACKER_PORT", DEFAULTS.LAB_ATTACKER_PORT),
     lookalike: readPort(env, "LAB_LOOKALIKE_PORT", DEFAULTS.LAB_LOOKALIKE_PORT),
+    sibling: readPort(env, "LAB_SIBLING_PORT", DEFAULTS.LAB_SIBLING_PORT),
   };
   const seen = new Map<number, ServedRole>();
   for (const [role, port] of Object.entries(ports) as [ServedRole, number][]) {
@@ -94,6 +98,7 @@ export function portVariable(role: ServedRole): string {
     api: "LAB_API_PORT",
     attacker: "LAB_ATTACKER_PORT",
     lookalike: "LAB_LOOKALIKE_PORT",
+    sibling: "LAB_SIBLING_PORT",
   };
   return names[role];
 }
@@ -194,6 +199,8 @@ export function readLabOrigins(env: Env): LabOrigins {
             `${set === "localhost" ? "app.localhost" : "app.local"}.attacker.localhost`,
             proxyPort,
           ),
+          // The same site as app.local (its registrable domain): in the default set a hosts-file name.
+          sibling: named(set === "localhost" ? "evil.app.localhost" : "evil.app.local", proxyPort),
         };
   return {
     set,

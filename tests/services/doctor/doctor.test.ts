@@ -33,6 +33,7 @@ describe("the ports the doctor checks", () => {
       "LAB_API_PORT",
       "LAB_ATTACKER_PORT",
       "LAB_LOOKALIKE_PORT",
+      "LAB_SIBLING_PORT",
     ]);
   });
 });

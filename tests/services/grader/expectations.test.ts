@@ -155,6 +155,37 @@ describe("expectations by role", () => {
   });
 });
 
+describe("expectations about the victim's secret", () => {
+  it("read the path, where the browser signs in, and the secret verdicts, with defaults", () => {
+    const step = parseExpectations("step.json", {
+      path: "/me",
+      signedIn: "app",
+      default: { "cross-origin": "blocked", secret: "not read" },
+      pairs: [{ page: "app", target: "app", expect: "allowed", secret: "read" }],
+    });
+    expect(step).toMatchObject({ path: "/me", signedIn: APP, secret: "not read" });
+    expect(expectationFor(step, APP, APP)).toEqual({ expect: "allowed", secret: "read" });
+    expect(expectationFor(step, API, APP)).toEqual({ expect: "blocked", secret: "not read" });
+  });
+
+  it.each([
+    [{ path: "/secrets" }, '"path" must be one of /headers, /me, not "/secrets"'],
+    [{ signedIn: "victim" }, '"signedIn" must be an origin such as "http://app.local:8080", or a role'],
+    [{ default: { secret: "stolen" } }, 'default.secret must be "read" or "not read", not "stolen"'],
+  ])("refuse %j with a message", (data, message) => {
+    expect(() => parseExpectations("step.json", data)).toThrow(`step.json: ${message}`);
+  });
+
+  it("judge a pair by the secret as well as by the browser's verdict", () => {
+    const read = { result: "allowed", status: 200, requestId: null, secretRead: true } as const;
+    const unread = { result: "allowed", status: 401, requestId: null } as const;
+    expect(judge({ expect: "allowed", secret: "read" }, read)).toBe(true);
+    expect(judge({ expect: "allowed", secret: "read" }, unread)).toBe(false);
+    expect(judge({ expect: "allowed", secret: "not read" }, read)).toBe(false);
+    expect(judge({ expect: "any", secret: "not read" }, unread)).toBe(true);
+  });
+});
+
 describe("judging a pair", () => {
   it("counts only a CORS block as a block", () => {
     expect(

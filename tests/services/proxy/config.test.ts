@@ -12,6 +12,7 @@ describe("PROXY_ROUTES", () => {
       "api.local": "http://app:3000/",
       "attacker.localhost": "http://app:3000/",
       "app.local.attacker.localhost": "http://app:3000/",
+      "evil.app.local": "http://app:3000/",
     });
     expect(asObject(parseRoutes(defaultRoutes(readLabOrigins({}))))).toEqual(
       asObject(readProxyConfig({}).routes as Map<string, URL>),

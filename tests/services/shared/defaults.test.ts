@@ -132,6 +132,12 @@ describe("docker compose", () => {
         (port) => `${port.published}->${port.target}`,
       );
     expect(published("app")).toEqual(["3000->3000", "9001->3000"]);
-    expect(published("proxy")).toEqual(["8080->8080", "9081->8080", "8082->8080", "8083->8080"]);
+    expect(published("proxy")).toEqual([
+      "8080->8080",
+      "9081->8080",
+      "8082->8080",
+      "8083->8080",
+      "8084->8080",
+    ]);
   });
 });

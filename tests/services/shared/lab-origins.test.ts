@@ -72,6 +72,7 @@ describe("the forwarded origin set", () => {
       api: "https://8081.example.test",
       attacker: "https://8082.example.test",
       lookalike: "https://8083.example.test",
+      sibling: "https://8084.example.test",
     });
     expect(origins.ports).toEqual({
       localhost: 3000,
@@ -80,6 +81,7 @@ describe("the forwarded origin set", () => {
       api: 8081,
       attacker: 8082,
       lookalike: 8083,
+      sibling: 8084,
     });
   });
 
@@ -180,10 +182,16 @@ describe("which role a request is for", () => {
 
 describe("the proxy's names", () => {
   it.each([
-    [{}, ["app.local", "api.local", "attacker.localhost", "app.local.attacker.localhost"]],
+    [{}, ["app.local", "api.local", "attacker.localhost", "app.local.attacker.localhost", "evil.app.local"]],
     [
       { LAB_ORIGIN_SET: "localhost" },
-      ["app.localhost", "api.localhost", "attacker.localhost", "app.localhost.attacker.localhost"],
+      [
+        "app.localhost",
+        "api.localhost",
+        "attacker.localhost",
+        "app.localhost.attacker.localhost",
+        "evil.app.localhost",
+      ],
     ],
     [
       { LAB_FORWARD_TEMPLATE: "https://{port}.example.test" },
@@ -192,6 +200,7 @@ describe("the proxy's names", () => {
         "8081.example.test",
         "8082.example.test",
         "8083.example.test",
+        "8084.example.test",
         "localhost",
         "127.0.0.1",
       ],

@@ -1,7 +1,7 @@
 // Runs in the lab's page, not in Node: Playwright sends this function to the browser. Server code is
 // compiled without the DOM library (tsconfig.json), so the few DOM shapes it touches are declared
 // here, narrowly, for this module alone.
-import type { ConsoleContract, RequestKind } from "../../../shared/src/console-contract.ts";
+import type { ConsoleContract, ConsolePath, RequestKind } from "../../../shared/src/console-contract.ts";
 
 interface Field {
   value: string;
@@ -10,7 +10,7 @@ interface Outcome {
   readonly dataset: Record<string, string | undefined>;
 }
 declare const document: {
-  getElementById(id: string): (Field & Outcome & { requestSubmit(): void }) | null;
+  getElementById(id: string): (Field & Outcome & { requestSubmit(): void; click(): void }) | null;
 };
 declare class MutationObserver {
   constructor(callback: () => void);
@@ -22,6 +22,7 @@ export interface ConsoleRequest {
   readonly contract: ConsoleContract;
   readonly target: string;
   readonly kind: RequestKind;
+  readonly path: ConsolePath;
   /** The console counts its runs; the outcome of this one is awaited. */
   readonly run: number;
   readonly timeoutMs: number;
@@ -36,17 +37,22 @@ export interface ConsoleOutcome {
   readonly failure: string | undefined;
   /** The CORS rule the app's answer failed, when the console could tell (from the app's record). */
   readonly rule: string | undefined;
+  /** "read" when the answer the page read held the victim's secret. */
+  readonly secret: string | undefined;
 }
 
 /** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
 export async function useRequestConsole(request: ConsoleRequest): Promise<ConsoleOutcome> {
-  const { contract, target, kind, run, timeoutMs } = request;
+  const { contract, target, path, kind, run, timeoutMs } = request;
   const { ids, data, states } = contract;
   const kinds = document.getElementById(ids.kind);
+  const paths = document.getElementById(ids.path);
   const select = document.getElementById(ids.target);
   const form = document.getElementById(ids.form);
   const outcome = document.getElementById(ids.outcome);
-  if (!kinds || !select || !form || !outcome) throw new Error("the page has no request console");
+  if (!kinds || !paths || !select || !form || !outcome) throw new Error("the page has no request console");
+  paths.value = path;
+  if (paths.value !== path) throw new Error(`the request console cannot fetch ${path}`);
   kinds.value = kind;
   if (kinds.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
   select.value = target;
@@ -78,5 +84,13 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     requestId: outcome.dataset[data.requestId] ?? null,
     failure: outcome.dataset[data.failure],
     rule: outcome.dataset[data.rule],
+    secret: outcome.dataset[data.secret],
   };
+}
+
+/** Presses the page's "Sign in as the victim" (a form that posts to /sign-in and comes back). */
+export function signInAsTheVictim(): void {
+  const button = document.getElementById("sign-in");
+  if (!button) throw new Error("the page has no sign-in button: is it the lab's?");
+  button.click();
 }
