@@ -168,7 +168,10 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
     const origins = readLabOrigins({ LAB_FORWARD_TEMPLATE: `https://{port}.${FORWARDED_DOMAIN}` });
     const { localhost, loopback, api, attacker, lookalike, sibling } = origins.byRole;
     it.each([
-      ["reflect-any-origin", crossFrom([localhost, loopback, api, attacker, lookalike, sibling, "null"], origins.lab)],
+      [
+        "reflect-any-origin",
+        crossFrom([localhost, loopback, api, attacker, lookalike, sibling, "null"], origins.lab),
+      ],
       ["trust-null", crossFrom(["null"], origins.lab)],
       // Behind a forwarder no page's name can contain another's: the sloppy match lets nobody in.
       ["sloppy-pattern", []],

@@ -58,7 +58,9 @@ describe.each([
       const graded = await gradeStep(10, project);
       expect(graded.code, graded.stdout + graded.stderr).toBe(1);
       expect((await mismatches(info)).sort()).toEqual([...expected].sort());
-      expect(await secretReaders(), "pages that read the victim's secret, besides the victim's own").toEqual(stolen);
+      expect(await secretReaders(), "pages that read the victim's secret, besides the victim's own").toEqual(
+        stolen,
+      );
     });
   });
 });
