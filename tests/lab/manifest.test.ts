@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadExpectations } from "../../services/grader/src/expectations.ts";
 import { checkPairsAgainstOrigins } from "../../services/grader/src/matrix.ts";
-import { readManifest } from "../../services/shared/src/lab-manifest.ts";
+import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
 import { ROOT } from "../support/docker.ts";
 
@@ -67,5 +67,23 @@ describe("reference solutions", () => {
 
   it.each(solved)("step $number has its cors-policy.ts", async (step) => {
     await access(join(LAB, step.folder, step.solution as string, "cors-policy.ts"));
+  });
+});
+
+describe("the guide's pictures", () => {
+  const pictures = async (step: LabStep) =>
+    [
+      ...(await readFile(join(LAB, step.folder, "README.md"), "utf8")).matchAll(/!\[[^\]]*\]\(([^)]+)\)/g),
+    ].map((match) => match[1] as string);
+
+  it("are some, made by npm run screenshots", async () => {
+    expect((await Promise.all(steps.map(pictures))).flat().length).toBeGreaterThan(0);
+  });
+
+  it.each(steps)("of step $number exist beside it, as PNG files", async (step) => {
+    for (const picture of await pictures(step)) {
+      const bytes = await readFile(join(LAB, step.folder, picture));
+      expect(bytes.subarray(1, 4).toString("latin1"), picture).toBe("PNG");
+    }
   });
 });

@@ -158,3 +158,28 @@ describe("escaping in the real browser", () => {
     expect(seen.shown).toContain('"x-lab-probe": "<img src=x onerror=\\"window.__pwned=1\\">"');
   });
 });
+
+describe("the guide's diagram", () => {
+  it("is drawn as SVG in the page, by the Mermaid the app serves, with no error in the console", async () => {
+    const checks = "tests/stack/in-browser";
+    const result = await compose(info, [
+      "--profile",
+      "grade",
+      "run",
+      "--rm",
+      "--no-deps",
+      "--entrypoint",
+      "node",
+      "--volume",
+      `${join(ROOT, checks)}:/app/${checks}:ro`,
+      "grader",
+      `${checks}/guide-diagram.ts`,
+    ]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const seen = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+    expect(seen.errors).toEqual([]);
+    expect(seen.svg).toBe(true);
+    expect(seen.text).toContain("http://app.local:8080");
+    expect(seen.text).toContain("proxy: http-proxy-3");
+  });
+});

@@ -135,15 +135,18 @@ form.addEventListener("submit", async (event) => {
       // not JSON: show it as it came
     }
     // Response headers beyond the CORS-safelisted few stay hidden unless Access-Control-Expose-Headers names them.
+    // Only /headers answers carry X-Request-Id (step 9).
     const requestId = res.headers.get("X-Request-Id");
     const header =
-      requestId === null
-        ? "its X-Request-Id header is hidden from this page"
-        : `its X-Request-Id is ${requestId}`;
+      path.value !== "/headers"
+        ? ""
+        : requestId === null
+          ? "; its X-Request-Id header is hidden from this page"
+          : `; its X-Request-Id is ${requestId}`;
     const stolen = secret === undefined ? "" : ` The victim's secret is on this page: ${secret}.`;
     show(
       states.allowed,
-      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it; ${header}.${stolen}`,
+      `Allowed: ${url} answered ${res.status} ${res.statusText}, and the browser let this page read it${header}.${stolen}`,
       { body, read: { status: res.status, requestId }, secret },
     );
   } catch (error) {

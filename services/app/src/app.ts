@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
@@ -17,6 +18,15 @@ import { routeTable } from "./routes.ts";
 import { me, Sessions, signIn, signOut } from "./victim.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
+
+/** Mermaid's one-file build, a dependency of the app. */
+const MERMAID = createRequire(import.meta.url).resolve("@mermaid-js/tiny");
+
+function vendorScript(file: string): RequestHandler {
+  return (_req, res) => {
+    res.type("text/javascript").set("Cache-Control", "public, max-age=3600").sendFile(file);
+  };
+}
 
 /** How often the policy file is read for changes: a save takes effect well within a second. */
 const POLICY_POLL_MS = 250;
@@ -190,6 +200,9 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     },
     { path: "/lab", methods: { GET: guide.index } },
     { path: "/lab/:step", methods: { GET: guide.step } },
+    { path: "/lab/files/:folder/:file", methods: { GET: guide.file } },
+    // The diagrams' library, served by the app itself: no CDN, within the pages' CSP (issue #12).
+    { path: "/vendor/mermaid.js", methods: { GET: vendorScript(MERMAID) } },
   ]);
   app.use(routes.router);
   app.get("/console.js", consoleScript());

@@ -3,12 +3,12 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Request, RequestHandler } from "express";
-import { Marked, type Token } from "marked";
+import { Marked, type Token, type Tokens } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { escapeHtml } from "./html.ts";
-import { layout, sendPage } from "./page.ts";
+import { GUIDE_CSP, layout, sendPage } from "./page.ts";
 
 export interface Guide {
   readonly steps: readonly LabStep[];
@@ -18,12 +18,27 @@ export interface Guide {
 }
 
 /**
+ * A ```mermaid block becomes a diagram: its text in a `pre.mermaid`, which the Mermaid library the
+ * app serves (/vendor/mermaid.js) draws as SVG in the page, as GitHub draws the same block.
+ */
+function diagram(token: Tokens.Code): string | false {
+  return token.lang === "mermaid" ? `<pre class="mermaid">${escapeHtml(token.text)}</pre>\n` : false;
+}
+
+const DIAGRAM_SCRIPTS = `<script src="/vendor/mermaid.js" defer></script>\n<script src="/guide.js" defer></script>\n`;
+
+/**
  * `../03-cross-origin-request/README.md#x` → `/lab/3#x`, for links to a step's folder or text. A
  * link to another file of the step (its solution, say) has no page here: it becomes the file's
  * path in the repository, as code, rather than a link that would answer 404.
  */
 function stepLinks(steps: readonly LabStep[], folder: string) {
   return (token: Token) => {
+    // A picture beside the step (issue #12) is served from the guide's folder.
+    if (token.type === "image" && !/^[a-z]+:/i.test(token.href)) {
+      token.href = `/lab/files/${posix.normalize(posix.join(folder, token.href))}`;
+      return;
+    }
     if (token.type !== "link" || /^[a-z]+:/i.test(token.href) || token.href.startsWith("#")) return;
     const match = /^(?:\.\.\/|\.\/)?([a-z0-9-]+)\/(?:README\.md)?(#.*)?$/.exec(token.href);
     const step = match && steps.find((s) => s.folder === match[1]);
@@ -46,7 +61,11 @@ export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Gu
   const steps = await readManifest(labDir);
   const pages = await Promise.all(
     steps.map(async (step) => {
-      const marked = new Marked({ gfm: true, walkTokens: stepLinks(steps, step.folder) });
+      const marked = new Marked({
+        gfm: true,
+        walkTokens: stepLinks(steps, step.folder),
+        renderer: { code: diagram },
+      });
       const file = join(labDir, step.folder, "README.md");
       const markdown = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new ManifestError(
@@ -61,6 +80,7 @@ export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Gu
       return layout(
         `cors-lab · Step ${step.number}: ${step.title}`,
         `${nav}\n<article class="guide">${html}</article>\n${nav}`,
+        html.includes('<pre class="mermaid">') ? DIAGRAM_SCRIPTS : "",
       );
     }),
   );
@@ -84,7 +104,12 @@ ${list}
 export interface GuideHandlers {
   readonly index: RequestHandler;
   readonly step: RequestHandler;
+  /** A picture beside a step: /lab/files/FOLDER/FILE.png */
+  readonly file: RequestHandler;
 }
+
+/** What may be served from a step's folder: its pictures, nothing else. */
+const PICTURE = /^[a-z0-9][a-z0-9-]*\.(png|svg)$/;
 
 /** GET /lab and /lab/:step. The guide is read on the first visit: a broken one must not stop the lab. */
 export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger): GuideHandlers {
@@ -112,11 +137,25 @@ export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger):
         res.status(404).type("text/plain").send(message);
         return;
       }
-      sendPage(res, html);
+      sendPage(res, html, GUIDE_CSP);
     };
   };
 
+  const file: RequestHandler = async (req, res) => {
+    const { folder, file: name } = req.params as { folder: string; file: string };
+    const steps = (await theGuide().catch(() => undefined))?.steps ?? [];
+    if (!steps.some((step) => step.folder === folder) || !PICTURE.test(name)) {
+      res.status(404).type("text/plain").send(`Not found: no picture ${folder}/${name} in the guide.\n`);
+      return;
+    }
+    res.set("Cache-Control", "no-cache").sendFile(join(labDir, folder, name), (error) => {
+      if (error && !res.headersSent)
+        res.status(404).type("text/plain").send(`Not found: ${folder}/${name}.\n`);
+    });
+  };
+
   return {
+    file,
     index: guidePage((loaded) => loaded.index),
     step: guidePage((loaded, req) =>
       /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined,

@@ -9,6 +9,13 @@ import type { LoggedRequest } from "./request-log.ts";
 export const PAGE_CSP =
   "default-src 'self'; connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+// The guide's pages draw Mermaid diagrams, whose SVG carries style elements of its own; nothing on
+// those pages comes from a request.
+export const GUIDE_CSP = PAGE_CSP.replace(
+  "default-src 'self'",
+  "default-src 'self'; style-src 'self' 'unsafe-inline'",
+);
+
 /** A page of the app: always fresh, and under a Content-Security-Policy. */
 export function sendPage(res: Response, html: string, csp = PAGE_CSP): void {
   res.set("Content-Security-Policy", csp).set("Cache-Control", "no-store").type("html").send(html);

@@ -92,4 +92,37 @@ describe("the guide at /lab", () => {
       await rm(dir, { recursive: true });
     }
   });
+
+  it("serves a step's pictures, and nothing else from its folder", async () => {
+    await using app = await startApp();
+    const page = await http(app.port, "/lab/3");
+    expect(page.body).toContain('<img src="/lab/files/03-cross-origin-request/console-blocked.png"');
+    const picture = await http(app.port, "/lab/files/03-cross-origin-request/console-blocked.png");
+    expect(picture.status).toBe(200);
+    expect(picture.headers["content-type"]).toBe("image/png");
+    for (const path of [
+      "/lab/files/03-cross-origin-request/expected.json",
+      "/lab/files/03-cross-origin-request/..%2fmanifest.json",
+      "/lab/files/no-such-step/console-blocked.png",
+      "/lab/files/03-cross-origin-request/missing.png",
+    ]) {
+      expect((await http(app.port, path)).status, path).toBe(404);
+    }
+  });
+
+  it("draws its diagrams with the Mermaid the app serves, under a policy that lets the diagram style itself", async () => {
+    await using app = await startApp();
+    const page = await http(app.port, "/lab/1");
+    expect(page.body).toContain('<pre class="mermaid">flowchart LR');
+    expect(page.body).toContain('<script src="/vendor/mermaid.js" defer></script>');
+    expect(page.headers["content-security-policy"]).toContain("style-src 'self' 'unsafe-inline'");
+    expect(page.headers["content-security-policy"]).not.toMatch(/script-src[^;]*unsafe/);
+    const library = await http(app.port, "/vendor/mermaid.js");
+    expect(library.status).toBe(200);
+    expect(library.headers["content-type"]).toMatch(/javascript/);
+    expect(library.body.length).toBeGreaterThan(1_000_000);
+    expect((await http(app.port, "/guide.js")).status).toBe(200);
+    // A page without a diagram loads no library.
+    expect((await http(app.port, "/lab/2")).body).not.toContain("/vendor/mermaid.js");
+  });
 });

@@ -7,7 +7,11 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
 import { useRequestConsole } from "../../../services/grader/src/in-page/use-console.ts";
 import { spkiHashes } from "../../../services/grader/src/lab-client.ts";
-import { CONSOLE, type RequestKind } from "../../../services/shared/src/console-contract.ts";
+import {
+  CONSOLE,
+  type ConsolePath,
+  type RequestKind,
+} from "../../../services/shared/src/console-contract.ts";
 
 const {
   PAGE = "",
@@ -33,6 +37,7 @@ try {
   const outcome = await page.evaluate(useRequestConsole, {
     contract: CONSOLE,
     target: TARGET,
+    path: "/headers" as ConsolePath,
     kind: KIND as RequestKind,
     run: 1,
     timeoutMs: 15_000,
