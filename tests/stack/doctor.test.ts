@@ -76,8 +76,10 @@ describe.each(DOCTORS)("%s", (_name, doctor) => {
     if (resolves) {
       expect(result.stdout).toMatch(/^ok {3}app\.local resolves to this machine/m);
     } else {
-      expect(result.stdout).toMatch(/^FAIL app\.local (and )?api\.local/m);
-      expect(result.stdout).toContain("`127.0.0.1 app.local api.local` and `::1 app.local api.local`");
+      expect(result.stdout).toMatch(/^FAIL app\.local,? (and )?api\.local/m);
+      expect(result.stdout).toContain(
+        "`127.0.0.1 app.local api.local evil.app.local` and `::1 app.local api.local evil.app.local`",
+      );
       expect(result.stdout).toContain("LAB_ORIGIN_SET=localhost");
       expect(result.code).toBe(1);
     }

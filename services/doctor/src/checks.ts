@@ -113,6 +113,10 @@ function hostsFile(): string {
     : "/etc/hosts (with sudo)";
 }
 
+/** "a", "a and b", "a, b and c". */
+const listed = (items: readonly string[]) =>
+  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+
 async function names(config: DoctorConfig): Promise<Finding[]> {
   const { origins } = config;
   if (origins.set === "forwarded")
@@ -139,7 +143,7 @@ async function names(config: DoctorConfig): Promise<Finding[]> {
   if (missing.length > 0) {
     found.push(
       fail(
-        `${missing.join(" and ")} ${missing.length > 1 ? "do" : "does"} not resolve to this machine: add these lines to ${hostsFile()}: ` +
+        `${listed(missing)} ${missing.length > 1 ? "do" : "does"} not resolve to this machine: add these lines to ${hostsFile()}: ` +
           `\`127.0.0.1 ${own.join(" ")}\` and \`::1 ${own.join(" ")}\`; or, without admin rights, put LAB_ORIGIN_SET=localhost in .env.`,
       ),
     );
