@@ -55,7 +55,15 @@ export function run(
 export async function renderedConfig(
   project: ComposeProject,
 ): Promise<{ services: Record<string, Record<string, unknown>> }> {
-  const rendered = await compose(project, ["--profile", "grade", "config", "--format", "json"]);
+  const rendered = await compose(project, [
+    "--profile",
+    "grade",
+    "--profile",
+    "check",
+    "config",
+    "--format",
+    "json",
+  ]);
   if (rendered.code !== 0) throw new Error(`docker compose config failed: ${rendered.stderr}`);
   return JSON.parse(rendered.stdout);
 }

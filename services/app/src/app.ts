@@ -147,7 +147,15 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
       });
       sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
     };
-  const guide = guideHandlers(config.labDir, config.origins, log);
+  const guide = guideHandlers(
+    {
+      labDir: config.labDir,
+      origins: config.origins,
+      graderPort: config.graderPort,
+      servedFrom: (req) => servedFrom(config.origins, req),
+    },
+    log,
+  );
   const sessions = new Sessions();
 
   const routes = routeTable([
@@ -200,6 +208,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     },
     { path: "/lab", methods: { GET: guide.index } },
     { path: "/lab/:step", methods: { GET: guide.step } },
+    // The Check button (issue #11): same-origin only, answered with the step's page and its result.
+    { path: "/lab/:step/check", methods: { POST: guide.check } },
     { path: "/lab/files/:folder/:file", methods: { GET: guide.file } },
     // The diagrams' library, served by the app itself: no CDN, within the pages' CSP (issue #12).
     { path: "/vendor/mermaid.js", methods: { GET: vendorScript(MERMAID) } },

@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly policyTimeoutMs: number;
   /** The heap the policy's sandbox may use. */
   readonly policyMemoryMb: number;
+  /** Where the warm grader listens, on 127.0.0.1, for the guide's Check button (issue #11); 0: none is asked. */
+  readonly graderPort: number;
 }
 
 const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
@@ -44,5 +46,6 @@ export function readAppConfig(env: Env): AppConfig {
     watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", DEFAULTS.CORS_POLICY_WATCH),
     policyTimeoutMs: readInteger(env, "POLICY_TIMEOUT_MS", DEFAULTS.POLICY_TIMEOUT_MS, 100, 10_000),
     policyMemoryMb: readInteger(env, "POLICY_MEMORY_MB", DEFAULTS.POLICY_MEMORY_MB, 16, 1024),
+    graderPort: readInteger(env, "GRADER_SERVICE_PORT", DEFAULTS.GRADER_SERVICE_PORT, 0, 65535),
   };
 }

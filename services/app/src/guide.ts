@@ -2,11 +2,12 @@
 // Markdown files read well on GitHub; links between step folders become links between /lab pages.
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { Marked, type Token, type Tokens } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
+import { CHECK_MARK, checkHandler, checkSection, START_GRADER } from "./check.ts";
 import { escapeHtml } from "./html.ts";
 import { GUIDE_CSP, layout, sendPage } from "./page.ts";
 
@@ -79,7 +80,7 @@ export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Gu
       const nav = navigation(steps, step.number);
       return layout(
         `cors-lab · Step ${step.number}: ${step.title}`,
-        `${nav}\n<article class="guide">${html}</article>\n${nav}`,
+        `${nav}\n<article class="guide">${html}</article>\n${CHECK_MARK}\n${nav}`,
         html.includes('<pre class="mermaid">') ? DIAGRAM_SCRIPTS : "",
       );
     }),
@@ -93,7 +94,7 @@ export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Gu
   const index = layout(
     "cors-lab · the guide",
     `<h1>The cors-lab guide</h1>
-<p>Work through the steps in order. Each ends with a check you can run with <code>npm run grade -- --step N</code>.</p>
+<p>Work through the steps in order. Each ends with a check: the <em>Check</em> button at the foot of its page (with the grader running: <code>${START_GRADER}</code>), or <code>npm run grade -- --step N</code> in a terminal.</p>
 <ol class="guide-steps">
 ${list}
 </ol>`,
@@ -104,6 +105,8 @@ ${list}
 export interface GuideHandlers {
   readonly index: RequestHandler;
   readonly step: RequestHandler;
+  /** POST /lab/:step/check: the step's page with the grader's result in it. */
+  readonly check: RequestHandler;
   /** A picture beside a step: /lab/files/FOLDER/FILE.png */
   readonly file: RequestHandler;
 }
@@ -111,8 +114,20 @@ export interface GuideHandlers {
 /** What may be served from a step's folder: its pictures, nothing else. */
 const PICTURE = /^[a-z0-9][a-z0-9-]*\.(png|svg)$/;
 
+export interface GuideOptions {
+  readonly labDir: string;
+  readonly origins: LabOrigins;
+  /** The warm grader's port for the Check button (issue #11). */
+  readonly graderPort: number;
+  /** The origin a request was sent to, as the browser sees it. */
+  readonly servedFrom: (req: Request) => string;
+}
+
 /** GET /lab and /lab/:step. The guide is read on the first visit: a broken one must not stop the lab. */
-export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger): GuideHandlers {
+export function guideHandlers(
+  { labDir, origins, graderPort, servedFrom }: GuideOptions,
+  log: Logger,
+): GuideHandlers {
   let guide: Promise<Guide> | undefined;
   const theGuide = () =>
     (guide ??= loadGuide(labDir, origins).catch((error) => {
@@ -120,17 +135,22 @@ export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger):
       throw error;
     }));
 
+  /** The guide, or undefined after answering that it cannot be loaded. */
+  const loadedGuide = async (res: Response): Promise<Guide | undefined> => {
+    try {
+      return await theGuide();
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      log.error("the guide cannot be loaded", { error: error.message });
+      res.status(500).type("text/plain").send(`The guide cannot be loaded: ${error.message}\n`);
+      return undefined;
+    }
+  };
+
   const guidePage = (pick: (guide: Guide, req: Request) => string | undefined): RequestHandler => {
     return async (req, res) => {
-      let loaded: Guide;
-      try {
-        loaded = await theGuide();
-      } catch (error) {
-        if (!(error instanceof ManifestError)) throw error;
-        log.error("the guide cannot be loaded", { error: error.message });
-        res.status(500).type("text/plain").send(`The guide cannot be loaded: ${error.message}\n`);
-        return;
-      }
+      const loaded = await loadedGuide(res);
+      if (loaded === undefined) return;
       const html = pick(loaded, req);
       if (html === undefined) {
         const message = `There is no step ${req.params.step}. The guide has steps 1 to ${loaded.steps.length}: see /lab\n`;
@@ -154,11 +174,23 @@ export function guideHandlers(labDir: string, origins: LabOrigins, log: Logger):
     });
   };
 
+  const stepPage = (loaded: Guide, req: Request) =>
+    /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined;
+
   return {
     file,
     index: guidePage((loaded) => loaded.index),
     step: guidePage((loaded, req) =>
-      /^\d+$/.test(String(req.params.step)) ? loaded.page(Number(req.params.step)) : undefined,
+      stepPage(loaded, req)?.replace(CHECK_MARK, checkSection(Number(req.params.step))),
     ),
+    check: checkHandler({
+      graderPort,
+      servedFrom,
+      page: async (req, res, section) => {
+        const loaded = await loadedGuide(res);
+        return loaded && stepPage(loaded, req)?.replace(CHECK_MARK, section);
+      },
+      send: (res, status, html) => sendPage(res.status(status), html, GUIDE_CSP),
+    }),
   };
 }

@@ -83,6 +83,8 @@ export interface ConsoleUse {
   readonly path: ConsolePath;
   /** Cookies of a browser signed in as the victim (BrowserProbe.signedIn), if the check wants one. */
   readonly signedIn?: SignedIn;
+  /** The origin those cookies are for. */
+  readonly signedInAt?: string;
 }
 
 export type SignedIn = Awaited<ReturnType<BrowserContext["storageState"]>>;
@@ -120,6 +122,11 @@ export class BrowserProbe {
     return this.#browser.version();
   }
 
+  /** False once Chromium has gone away (crashed, killed): a warm grader starts another. */
+  get connected(): boolean {
+    return this.#browser.isConnected();
+  }
+
   async close(): Promise<void> {
     await this.#browser.close();
   }
@@ -152,27 +159,71 @@ export class BrowserProbe {
     targets: readonly string[],
     use: ConsoleUse,
   ): Promise<Map<string, Outcome>> {
-    const outcomes = new Map<string, Outcome>();
-    const context = await this.#browser.newContext(use.signedIn ? { storageState: use.signedIn } : {});
+    const page = await this.#open(pageUrl, use.signedIn);
+    try {
+      return await this.#probe(page, targets, use);
+    } finally {
+      await page.context.close();
+    }
+  }
+
+  /**
+   * Pages kept open for the checks of one run, which all see the same policy (issue #11): each
+   * page origin's console is loaded once, signed in or not, and every check after the first uses it
+   * again, one check at a time per page. Closed at the end of the run.
+   */
+  keepPagesOpen(): PageKeeper {
+    const pages = new Map<string, Promise<OpenPage>>();
+    const turns = new Map<string, Promise<unknown>>();
+    const signIns = new Map<string, Promise<SignedIn>>();
+    return {
+      signedIn: (origin) => remembered(signIns, origin, () => this.signedIn(origin)),
+      probeFrom: (pageUrl, targets, use) => {
+        const key = `${pageUrl} ${use.signedInAt ?? ""}`;
+        const open = remembered(pages, key, () => this.#open(pageUrl, use.signedIn));
+        const turn = (turns.get(key) ?? Promise.resolve()).then(async () =>
+          this.#probe(await open, targets, use),
+        );
+        turns.set(
+          key,
+          turn.catch(() => undefined),
+        );
+        return turn;
+      },
+      close: async () => {
+        const open = await Promise.allSettled(pages.values());
+        await Promise.all(
+          open.map((page) => (page.status === "fulfilled" ? page.value.context.close() : undefined)),
+        );
+      },
+    };
+  }
+
+  /** A page origin's console in a context of its own, watched for CORS issues and failed requests. */
+  async #open(pageUrl: string, signedIn: SignedIn | undefined): Promise<OpenPage> {
+    const context = await this.#browser.newContext(signedIn ? { storageState: signedIn } : {});
     try {
       const tab = await context.newPage();
       const issues = await watchCorsIssues(context, tab);
       const failures = new Map<string, string>();
       tab.on("requestfailed", (request) =>
-        failures.set(withoutQuery(request.url()), request.failure()?.errorText ?? "failed"),
+        failures.set(runKey(request.url()), request.failure()?.errorText ?? "failed"),
       );
-      const notLoaded = await this.#load(tab, pageUrl);
-      if (notLoaded !== undefined) {
-        for (const target of targets) outcomes.set(target, notLoaded);
-        return outcomes;
-      }
-      for (const [index, target] of targets.entries()) {
-        outcomes.set(target, await this.#fetchFromConsole(tab, target, use, index + 1, issues, failures));
-      }
-      return outcomes;
-    } finally {
+      return { context, tab, issues, failures, notLoaded: await this.#load(tab, pageUrl), runs: 0 };
+    } catch (error) {
       await context.close();
+      throw error;
     }
+  }
+
+  /** Fetches each target from an open page's console, in turn. */
+  async #probe(page: OpenPage, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>> {
+    const outcomes = new Map<string, Outcome>();
+    for (const target of targets) {
+      page.runs += 1;
+      outcomes.set(target, page.notLoaded ?? (await this.#fetchFromConsole(page, target, use, page.runs)));
+    }
+    return outcomes;
   }
 
   /** Loads a page origin's console page; what every pair from it is when that page is not the lab's. */
@@ -226,14 +277,13 @@ export class BrowserProbe {
   }
 
   async #fetchFromConsole(
-    tab: Page,
+    { tab, issues, failures }: OpenPage,
     target: string,
     { kind, path }: ConsoleUse,
     run: number,
-    issues: CorsIssues,
-    failures: Map<string, string>,
   ): Promise<Outcome> {
     const url = `${target}${path}`;
+    const key = `${url} ${run}`;
     let shown: ConsoleOutcome;
     try {
       // The page's own console makes the request, as a student's click would (submitting its form),
@@ -265,7 +315,7 @@ export class BrowserProbe {
         reason: `the request console did not answer: ${firstLine(error)}`,
       };
     }
-    const error = await issues.next(url, ISSUE_GRACE_MS);
+    const error = await issues.next(key, ISSUE_GRACE_MS);
     // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
     const preflighted = kind === "preflight";
     const evidence = await this.#notTheLab(
@@ -285,14 +335,39 @@ export class BrowserProbe {
     return {
       result: "blocked",
       cause: "other",
-      reason: error ?? failures.get(url) ?? "blocked without a reason",
+      reason: error ?? failures.get(key) ?? "blocked without a reason",
     };
   }
 }
 
 interface CorsIssues {
-  /** The CORS error Chromium reported for `url`, waiting up to `waitMs` for it to arrive. */
-  next(url: string, waitMs: number): Promise<string | undefined>;
+  /** The CORS error Chromium reported for a run's request (runKey), waiting up to `waitMs` for it. */
+  next(key: string, waitMs: number): Promise<string | undefined>;
+}
+
+/** The value `map` holds for `key`, made and kept the first time it is asked for. */
+function remembered<T>(map: Map<string, T>, key: string, make: () => T): T {
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key) as T;
+}
+
+/** A page origin's console, loaded, and what it has seen so far. */
+interface OpenPage {
+  readonly context: BrowserContext;
+  readonly tab: Page;
+  readonly issues: CorsIssues;
+  readonly failures: Map<string, string>;
+  /** What every pair from this page is when it is not the lab's console; undefined when it is. */
+  readonly notLoaded: Outcome | undefined;
+  /** The console's runs so far: each request is marked with its run's number. */
+  runs: number;
+}
+
+/** BrowserProbe's pages, kept open for the checks of one run. */
+export interface PageKeeper {
+  signedIn(origin: string): Promise<SignedIn>;
+  probeFrom(pageUrl: string, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>>;
+  close(): Promise<void>;
 }
 
 async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<CorsIssues> {
@@ -302,24 +377,24 @@ async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<Cors
   session.on("Audits.issueAdded", ({ issue }) => {
     const details = issue.details.corsIssueDetails;
     if (issue.code !== "CorsIssue" || details === undefined || details.isWarning) return;
-    const url = withoutQuery(details.request.url);
+    const key = runKey(details.request.url);
     const error = details.corsErrorStatus.corsError;
-    if (!seen.has(url)) seen.set(url, error);
-    waiting.get(url)?.(error);
+    if (!seen.has(key)) seen.set(key, error);
+    waiting.get(key)?.(error);
   });
   await session.send("Audits.enable");
   return {
-    next(url, waitMs) {
-      const known = seen.get(url);
+    next(key, waitMs) {
+      const known = seen.get(key);
       if (known !== undefined) return Promise.resolve(known);
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
-          waiting.delete(url);
+          waiting.delete(key);
           resolve(undefined);
         }, waitMs);
-        waiting.set(url, (error) => {
+        waiting.set(key, (error) => {
           clearTimeout(timer);
-          waiting.delete(url);
+          waiting.delete(key);
           resolve(error);
         });
       });
@@ -327,10 +402,15 @@ async function watchCorsIssues(context: BrowserContext, tab: Page): Promise<Cors
   };
 }
 
-/** The console marks each request with a query parameter; a pair is known by its URL without it. */
-function withoutQuery(url: string): string {
+/**
+ * A console request known by its URL without the query and its run's number: the console marks
+ * each request `?console=PAGE.RUN`, and a page kept open for several checks fetches a URL many times.
+ */
+function runKey(url: string): string {
   const index = url.indexOf("?");
-  return index < 0 ? url : url.slice(0, index);
+  if (index < 0) return url;
+  const mark = new URLSearchParams(url.slice(index + 1)).get(CONSOLE.requestParam) ?? "";
+  return `${url.slice(0, index)} ${mark.slice(mark.lastIndexOf(".") + 1)}`;
 }
 
 /** What answered a lab address in the lab's place, in plain words. */

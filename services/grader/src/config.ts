@@ -30,6 +30,8 @@ export interface GraderConfig {
   readonly trustedCertificates: string | undefined;
   /** Who and what is graded, for result.json (set by Classroom 50; placeholders elsewhere). */
   readonly identity: SubmissionIdentity;
+  /** The warm grader's port on 127.0.0.1, which the command line asks first (issue #11); 0: never. */
+  readonly servicePort: number;
 }
 
 export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--report-dir DIR]
@@ -119,5 +121,6 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", DEFAULTS.GRADER_HOST_RESOLVER_RULES),
     trustedCertificates: readCertificates(env, "GRADER_TRUSTED_CA_FILE"),
     identity: readSubmissionIdentity(env),
+    servicePort: readInteger(env, "GRADER_SERVICE_PORT", DEFAULTS.GRADER_SERVICE_PORT, 0, 65535),
   };
 }

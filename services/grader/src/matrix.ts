@@ -85,7 +85,7 @@ export function consoleUrl(page: string, origins: readonly string[]): string {
  * context, all in parallel.
  */
 export async function runMatrix(
-  probe: BrowserProbe,
+  probe: Pick<BrowserProbe, "signedIn" | "probeFrom">,
   origins: readonly string[],
   expectations: Expectations,
 ): Promise<PairResult[]> {
@@ -93,7 +93,9 @@ export async function runMatrix(
   const use = {
     kind: expectations.request,
     path: expectations.path,
-    ...(expectations.signedIn ? { signedIn: await probe.signedIn(expectations.signedIn) } : {}),
+    ...(expectations.signedIn
+      ? { signedIn: await probe.signedIn(expectations.signedIn), signedInAt: expectations.signedIn }
+      : {}),
   };
   const byPage = await Promise.all(
     pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, use)),

@@ -13,6 +13,10 @@ export interface Report {
   readonly step?: number;
   readonly expectations: string;
   readonly request: RequestKind;
+  /** What each page asked for, and where the browser was signed in as the victim (null: nowhere). */
+  readonly asked: { readonly path: string; readonly signedIn: string | null };
+  /** How many page origins the check loaded (the lab's, and its extra pages). */
+  readonly pageCount: number;
   readonly startedAt: string;
   readonly durationMs: number;
   /** Starting Chromium, and running every pair once it is up. */

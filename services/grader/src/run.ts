@@ -3,8 +3,9 @@
 // Every way it can end is an exit code (exit-codes.ts); nothing here calls process.exit.
 import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
-import { BrowserProbe } from "./browser-probe.ts";
+import { BrowserProbe, type PageKeeper } from "./browser-probe.ts";
 import { type Check, resolveChecks } from "./checks.ts";
+import type { ClassroomResult } from "./classroom-result.ts";
 import { classroomResult, type GradedStep } from "./classroom-result.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
@@ -22,14 +23,48 @@ export interface Terminal {
   err(text: string): void;
 }
 
-export async function runGrader(argv: readonly string[], env: Env, terminal: Terminal): Promise<ExitCode> {
+/** Where a run's browser comes from: a Chromium of its own (the command line), or the warm grader's. */
+export interface BrowserSource {
+  /** A running browser for `config`; throws when Chromium cannot start. */
+  acquire(config: GraderConfig, client: LabClient): Promise<BrowserProbe>;
+  release(probe: BrowserProbe): Promise<void>;
+}
+
+/** A new Chromium for the run, closed after it. */
+export const OWN_BROWSER: BrowserSource = {
+  acquire: (config, client) =>
+    BrowserProbe.launch({
+      executablePath: config.chromiumPath,
+      timeoutMs: config.timeoutMs,
+      hostResolverRules: config.hostResolverRules,
+      trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
+      client,
+    }),
+  release: (probe) => probe.close(),
+};
+
+export interface RunOptions {
+  readonly browsers?: BrowserSource;
+  /** Hears the run's reports and grade once they are written (the warm grader returns them). */
+  readonly onReports?: (reports: readonly Report[], result: ClassroomResult) => void;
+}
+
+/** How many checks of an --all run share the browser at once: they are independent of each other. */
+const PARALLEL_CHECKS = 3;
+
+export async function runGrader(
+  argv: readonly string[],
+  env: Env,
+  terminal: Terminal,
+  options: RunOptions = {},
+): Promise<ExitCode> {
   try {
     const config = readGraderConfig(argv, env);
     if (config === undefined) {
       terminal.out(`${USAGE}\n`);
       return EXIT.pass;
     }
-    return await grade(config, await resolveChecks(config), terminal);
+    return await grade(config, await resolveChecks(config), terminal, options);
   } catch (error) {
     const { code, message } = asExit(error);
     terminal.err(`grader: ${message}\n`);
@@ -47,7 +82,12 @@ function asExit(error: unknown): GraderExit {
   throw error;
 }
 
-async function grade(config: GraderConfig, checks: readonly Check[], terminal: Terminal): Promise<ExitCode> {
+async function grade(
+  config: GraderConfig,
+  checks: readonly Check[],
+  terminal: Terminal,
+  { browsers = OWN_BROWSER, onReports }: RunOptions,
+): Promise<ExitCode> {
   try {
     becomeOwnerOf(config.reportDir);
   } catch (error) {
@@ -83,28 +123,31 @@ async function grade(config: GraderConfig, checks: readonly Check[], terminal: T
   if (notTheLab.length > 0) {
     terminal.out(`Not the lab: ${notTheLab.join("; ")}. Each pair will say what answered instead.\n\n`);
   }
-  const probe = await BrowserProbe.launch({
-    executablePath: config.chromiumPath,
-    timeoutMs: config.timeoutMs,
-    hostResolverRules: config.hostResolverRules,
-    trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
-    client,
-  }).catch((error: Error) =>
-    failEveryCheck(
-      EXIT.browser,
-      `Chromium did not start from ${config.chromiumPath}: ${error.message.split("\n")[0]}`,
-    ),
-  );
+  const probe = await browsers
+    .acquire(config, client)
+    .catch((error: Error) =>
+      failEveryCheck(
+        EXIT.browser,
+        `Chromium did not start from ${config.chromiumPath}: ${error.message.split("\n")[0]}`,
+      ),
+    );
   const launchMs = Date.now() - startedAt.getTime();
 
-  const reports: Report[] = [];
-  {
-    await using browser = probe;
-    for (const check of checks) {
-      const report = await runCheck(browser, config, check, reports.length === 0 ? launchMs : 0, terminal);
-      terminal.out(renderResult(report, checks.length > 1));
-      reports.push(report);
-    }
+  // Every check of the run sees the same policy: the pages each loads stay open for the next.
+  const pages = probe.keepPagesOpen();
+  let reports: Report[];
+  try {
+    reports = await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
+      runCheck(pages, probe.version(), config, check, index === 0 ? launchMs : 0),
+    );
+  } finally {
+    await pages.close().catch(() => undefined);
+    await browsers.release(probe);
+  }
+  // In the checks' order, whichever finished first.
+  for (const report of reports) {
+    terminal.out(renderHeading(report));
+    terminal.out(renderResult(report, checks.length > 1));
   }
 
   const graded = checks.map((check, index) => gradedStep(check, reports[index] as Report));
@@ -116,40 +159,58 @@ async function grade(config: GraderConfig, checks: readonly Check[], terminal: T
       `cannot write the report to ${config.reportDirShown} (${error.code ?? error.message}); is it writable?`,
     );
   });
+  onReports?.(reports, result);
   const shown = path.replace(config.reportDir, config.reportDirShown);
   terminal.out(`Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`);
   return result.score === result["max-score"] ? EXIT.pass : EXIT.mismatch;
 }
 
-/** One check's matrix in the running browser, announced on the terminal as it starts. */
+/** One check's matrix in the running browser. */
 async function runCheck(
-  browser: BrowserProbe,
+  pages: PageKeeper,
+  chromium: string,
   config: GraderConfig,
   check: Check,
   launchMs: number,
-  terminal: Terminal,
 ): Promise<Report> {
   const { expectations } = check;
   const targets = config.origins.lab;
-  const pages = pageOrigins(targets, expectations).length;
-  terminal.out(renderHeading(expectations.title, browser.version(), pages, targets.length, expectations));
   const checkStarted = new Date();
-  const results = await runMatrix(browser, targets, expectations);
+  const results = await runMatrix(pages, targets, expectations);
   const matrixMs = Date.now() - checkStarted.getTime();
   return {
     title: expectations.title,
     ...(check.step === undefined ? {} : { step: check.step }),
     expectations: check.source,
     request: expectations.request,
+    asked: { path: expectations.path, signedIn: expectations.signedIn ?? null },
+    pageCount: pageOrigins(targets, expectations).length,
     startedAt: checkStarted.toISOString(),
     // The first check's time includes Chromium's start.
     durationMs: matrixMs + launchMs,
     timings: { launchMs, matrixMs },
-    chromium: browser.version(),
+    chromium,
     origins: targets,
     summary: summarize(results),
     pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
   };
+}
+
+/** `work` on every item, at most `limit` at a time; the results in the items' order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** A point for a step whose every pair is as expected, with a sentence for the learner. */

@@ -1,7 +1,7 @@
 // What the grader prints: a heading per check, the table of pairs and the hints where a check needs
 // work, its summary, and with several checks the score.
 import type { RequestKind } from "../../shared/src/console-contract.ts";
-import type { Expectations } from "./expectations.ts";
+import type { CheckView } from "../../shared/src/warm-grader.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 import { describeExpected, describeGot, type Report } from "./report.ts";
 
@@ -11,32 +11,36 @@ const REQUESTS: Readonly<Record<RequestKind, string>> = {
   credentialed: "GET with credentials",
 };
 
-export function renderHeading(
-  title: string,
-  chromium: string,
-  pages: number,
-  targets: number,
-  expectations: Pick<Expectations, "request" | "path" | "signedIn">,
-) {
-  const of = expectations.path === "/headers" ? "" : ` of ${expectations.path}`;
-  const signedIn = expectations.signedIn
-    ? `, the browser signed in as the victim at ${expectations.signedIn}`
-    : "";
-  return `${title}\nChromium ${chromium}, ${pages} page origins x ${targets} lab origins, each pair a ${REQUESTS[expectations.request]}${of}${signedIn}\n`;
+/** What a check did: the browser, how many pages and targets, the request and where it was signed in. */
+function whatRan(report: Report): string {
+  const { asked } = report;
+  const of = asked.path === "/headers" ? "" : ` of ${asked.path}`;
+  const signedIn = asked.signedIn ? `, the browser signed in as the victim at ${asked.signedIn}` : "";
+  return `Chromium ${report.chromium}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}`;
 }
 
-/** A plain-text table, one row per pair, padded to line up in a terminal. */
-export function renderTable(results: readonly PairResult[], request: RequestKind): string {
-  const header = ["page origin", "target", "request", "expected", "got", "Chromium's reason", ""];
-  const rows = results.map((r) => [
+export function renderHeading(report: Report): string {
+  return `${report.title}\n${whatRan(report)}\n`;
+}
+
+const COLUMNS = ["page origin", "target", "request", "expected", "got", "Chromium's reason"] as const;
+
+/** Each pair's cells, in COLUMNS' order: the words of the table, wherever it is shown. */
+function cellsOf(r: PairResult, request: RequestKind): string[] {
+  return [
     r.page,
     r.target,
     request,
     describeExpected(r.expected),
     describeGot(r.got),
     r.got.result === "blocked" ? r.got.reason : "",
-    r.pass ? "ok" : "MISMATCH",
-  ]);
+  ];
+}
+
+/** A plain-text table, one row per pair, padded to line up in a terminal. */
+export function renderTable(results: readonly PairResult[], request: RequestKind): string {
+  const header = [...COLUMNS, ""];
+  const rows = results.map((r) => [...cellsOf(r, request), r.pass ? "ok" : "MISMATCH"]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
@@ -50,10 +54,14 @@ export function renderTable(results: readonly PairResult[], request: RequestKind
 
 /** The hints of the pairs that are not as expected, in plain words; empty when every pair passed. */
 export function renderHints(pairs: Report["pairs"]): string {
-  const hints = pairs.flatMap(({ page, target, hint }) =>
-    hint === undefined ? [] : [`- ${page} -> ${target}: ${hint}`],
+  const hints = hintsOf(pairs);
+  return hints.length === 0 ? "" : `What to look at:\n${hints.map((hint) => `- ${hint}`).join("\n")}\n\n`;
+}
+
+function hintsOf(pairs: Report["pairs"]): string[] {
+  return pairs.flatMap(({ page, target, hint }) =>
+    hint === undefined ? [] : [`${page} -> ${target}: ${hint}`],
   );
-  return hints.length === 0 ? "" : `What to look at:\n${hints.join("\n")}\n\n`;
 }
 
 export function renderSummary(summary: Summary): string {
@@ -86,4 +94,18 @@ export function renderScore(steps: readonly { name: string; passed: boolean }[])
   return `Score: ${passed} of ${steps.length} steps.\n${steps
     .map((step) => `  ${step.passed ? "passed" : "FAILED"}  ${step.name}`)
     .join("\n")}\n`;
+}
+
+/** A check's result in the command line's words, for a page to show (the app's Check button). */
+export function checkView(report: Report): CheckView {
+  return {
+    title: report.title,
+    step: report.step ?? null,
+    heading: whatRan(report),
+    columns: COLUMNS,
+    rows: report.pairs.map((pair) => ({ cells: cellsOf(pair, report.request), pass: pair.pass })),
+    hints: hintsOf(report.pairs),
+    summary: renderSummary(report.summary),
+    passed: report.summary.failed === 0,
+  };
 }

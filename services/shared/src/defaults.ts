@@ -37,6 +37,9 @@ export const DEFAULTS = {
   // The grader.
   REPORTS_DIR: "./reports",
   GRADER_TIMEOUT_MS: 15_000,
+  // The warm grader's port, on 127.0.0.1 in the app's network namespace: the app's Check button and
+  // the grader's command line find it there (issue #11); 0 turns it off.
+  GRADER_SERVICE_PORT: 9000,
   // Inside Compose the grader shares the app's network namespace, where .localhost is the app's own
   // loopback: step 10's attacker names must reach the proxy container instead.
   GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",

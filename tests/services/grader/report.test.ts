@@ -7,6 +7,8 @@ const report: Report = {
   title: 'Step 6: "exactly" <one> origin & no other',
   expectations: "step 6",
   request: "simple",
+  asked: { path: "/headers", signedIn: null },
+  pageCount: 2,
   startedAt: "2026-11-25T12:00:00.000Z",
   durationMs: 1500,
   timings: { launchMs: 400, matrixMs: 1000 },

@@ -30,6 +30,7 @@ const SERVICES = {
   app: variablesRead(readAppConfig),
   proxy: variablesRead(readProxyConfig),
   grader: variablesRead((env) => readGraderConfig([], env)),
+  "warm-grader": variablesRead((env) => readGraderConfig([], env)),
 };
 
 /** The variables .env.example documents in its last section, for a service run with plain `node`. */

@@ -1,0 +1,214 @@
+// Grading at the speed of a click (issue #11): the warm grader beside the lab, the Check button of the
+// guide's step pages in a real Chromium, the refusal of a check asked from another origin, checks
+// asked at once, and --all with pages kept open giving every pair the verdict one step alone gives.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../services/grader/src/report.ts";
+import { askWarmGrader } from "../../services/shared/src/warm-grader.ts";
+import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { grade, withEnv } from "../support/grading.ts";
+import { http } from "../support/http.ts";
+import { type StackInfo, stack } from "../support/stack.ts";
+
+const info = stack();
+const SCRIPTS = "tests/stack/in-browser";
+const FINAL_SOLUTION = "./lab/10-misconfigurations/solution";
+
+/** The lab (as `project` says) with the warm grader beside it, recreated with the app if need be. */
+async function upWithWarmGrader(project: StackInfo): Promise<void> {
+  const result = await compose(project, ["--profile", "check", "up", "-d", "--wait", "app", "warm-grader"]);
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** The check-button script in the grader image, in the app's network namespace. */
+async function inBrowser(project: StackInfo, args: readonly string[]) {
+  const result = await compose(project, [
+    "--profile",
+    "grade",
+    "run",
+    "--rm",
+    "--no-deps",
+    "--entrypoint",
+    "node",
+    "--volume",
+    `${join(ROOT, SCRIPTS)}:/app/${SCRIPTS}:ro`,
+    "grader",
+    `${SCRIPTS}/check-button.ts`,
+    ...args,
+  ]);
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+  return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+}
+
+/** The command line with a Chromium of its own, never the warm grader's. */
+const gradeAlone = (project: StackInfo, args: readonly string[]): Promise<CommandResult> =>
+  grade(project, args, ["-e", "GRADER_SERVICE_PORT=0"]);
+
+const words = (line: string) => line.trim().split(/\s+/).join(" ");
+
+/** The button's table and hints are the command line's, row for row and word for word. */
+function expectSameAsCommandLine(shown: { rows: string[][]; hints: string[]; verdict: string }, cli: string) {
+  const lines = cli.split("\n").map(words);
+  expect(shown.rows.length).toBeGreaterThan(0);
+  for (const cells of shown.rows)
+    expect(lines).toContain(words(cells.filter((cell) => cell !== "").join(" ")));
+  const cliRows = lines.filter((line) => / (ok|MISMATCH)$/.test(line));
+  expect(shown.rows.length).toBe(cliRows.length);
+  expect(shown.hints.map((hint) => `- ${words(hint)}`)).toEqual(
+    lines.filter((line) => line.startsWith("- ")),
+  );
+  expect(lines).toContain(words(shown.verdict.replace(/^(Passed|Not yet): /, "")));
+}
+
+beforeAll(async () => {
+  await upWithWarmGrader(info);
+});
+
+afterAll(async () => {
+  await compose(info, ["--profile", "check", "rm", "-s", "-f", "warm-grader"]);
+  await compose(info, ["up", "-d", "--wait", "app"]);
+});
+
+describe("the Check button", () => {
+  it.each([
+    [3, "passed"],
+    [6, "failed"],
+  ])("on the untouched lab shows step %i as the command line does (%s)", async (step, state) => {
+    const shown = await inBrowser(info, ["click", String(step)]);
+    expect(shown).toMatchObject({ status: 200, state });
+    expect(shown.url).toMatch(new RegExp(`/lab/${step}/check#check$`));
+    const cli = await gradeAlone(info, ["--step", String(step)]);
+    expect(cli.code, cli.stderr).toBe(state === "passed" ? 0 : 1);
+    expectSameAsCommandLine(shown, cli.stdout);
+    if (state === "failed") expect(shown.hints.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a check asked by another site's page or a sibling on the same site, and says why", async () => {
+    const targets = ["http://localhost:3000/lab/3/check", "http://app.local:8080/lab/3/check"];
+    const { statuses } = await inBrowser(info, ["cross", "http://evil.app.local:8080/", ...targets]);
+    expect(statuses).toEqual({ [targets[0] as string]: 403, [targets[1] as string]: 403 });
+    const refused = await http(info.appPort, "/lab/3/check", {
+      method: "POST",
+      headers: { origin: "http://evil.app.local:8080", "sec-fetch-site": "same-site" },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("another origin of the same site");
+    expect(refused.body).toContain("step 10");
+  });
+
+  it("answers two checks asked at once, each with its own step's result", async () => {
+    const ask = (step: number) =>
+      http(info.appPort, `/lab/${step}/check`, {
+        method: "POST",
+        headers: { "sec-fetch-site": "same-origin" },
+      });
+    const [three, six] = await Promise.all([ask(3), ask(6)]);
+    for (const [answer, step, state] of [
+      [three, 3, "passed"],
+      [six, 6, "failed"],
+    ] as const) {
+      expect(answer.status, answer.body).toBe(200);
+      expect(answer.body).toContain(`data-state="${state}"`);
+      expect(answer.body).toContain(`<p class="hint">Step ${step}:`);
+    }
+  });
+
+  it("cannot be reached from the host: it listens inside the app's network namespace only", async () => {
+    const reply = await askWarmGrader(9000, { argv: ["--step", "1"], identity: {} }, 5000);
+    expect(reply.kind).toBe("absent");
+  });
+
+  it("tells a caller to wait when more checks are waiting than the grader keeps", async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        http(info.appPort, "/lab/1/check", { method: "POST", headers: { "sec-fetch-site": "same-origin" } }),
+      ),
+    );
+    const states = replies.map((reply) => /data-state="(\w+)"/.exec(reply.body)?.[1]);
+    expect(states.filter((state) => state === "passed").length).toBeGreaterThanOrEqual(4);
+    expect(states.filter((state) => state !== "passed")).toEqual(states.filter((state) => state === "busy"));
+    for (const reply of replies.filter((r) => r.status === 503)) expect(reply.body).toContain("busy");
+  });
+
+  it("says how to start the grader when it is not running", async () => {
+    await compose(info, ["--profile", "check", "stop", "warm-grader"]);
+    try {
+      const answer = await http(info.appPort, "/lab/3/check", { method: "POST" });
+      expect(answer.status).toBe(503);
+      expect(answer.body).toContain('data-state="absent"');
+      expect(answer.body).toContain("docker compose --profile check up -d");
+    } finally {
+      await upWithWarmGrader(info);
+    }
+  });
+});
+
+describe("the command line beside the warm grader", () => {
+  it("is answered by the warm grader, with the same reports", async () => {
+    const before = (await compose(info, ["--profile", "check", "logs", "warm-grader"])).stdout;
+    const graded = await grade(info, ["--step", "3"]);
+    expect(graded.code, graded.stderr).toBe(0);
+    expect(graded.stdout).toContain("every pair as expected");
+    const after = (await compose(info, ["--profile", "check", "logs", "warm-grader"])).stdout;
+    const runs = (logs: string) => logs.split('graded argv="--step 3"').length;
+    expect(runs(after)).toBe(runs(before) + 1);
+  });
+});
+
+describe("--all with the pages kept open", () => {
+  /**
+   * Each pair's verdict in the last run's report, and everything it rests on: what the browser did,
+   * why, and what the page could read (the X-Request-Id's value itself differs from run to run).
+   */
+  async function verdicts(): Promise<string[]> {
+    const report = JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8"));
+    const checks: Report[] = report.steps ?? [report];
+    return checks.flatMap((check) =>
+      check.pairs.map(({ page, target, got, pass }) => {
+        const { requestId, ...rest } = got as typeof got & { requestId?: string | null };
+        const seen = { ...rest, ...(requestId === undefined ? {} : { requestIdRead: requestId !== null }) };
+        return `${check.step} ${page} -> ${target}: ${JSON.stringify(seen)} ${pass}`;
+      }),
+    );
+  }
+
+  it.each([
+    ["the untouched lab", info],
+    ["the final solution", withEnv(info, { CORS_POLICY_DIR: FINAL_SOLUTION })],
+  ])(
+    "gives every pair of %s the verdict one step alone gives",
+    async (_name, project) => {
+      await upWithWarmGrader(project);
+      try {
+        const all = await grade(project, ["--all"]);
+        expect([0, 1], all.stderr).toContain(all.code);
+        const together = await verdicts();
+        const alone: string[] = [];
+        for (let step = 1; step <= 10; step += 1) {
+          await gradeAlone(project, ["--step", String(step)]);
+          alone.push(...(await verdicts()));
+        }
+        expect(together.length).toBe(176);
+        expect(together).toEqual(alone);
+      } finally {
+        await upWithWarmGrader(info);
+      }
+    },
+    600_000,
+  );
+
+  it("shows the final solution's check in the page as the command line does", async () => {
+    const solved = withEnv(info, { CORS_POLICY_DIR: FINAL_SOLUTION });
+    await upWithWarmGrader(solved);
+    try {
+      const shown = await inBrowser(solved, ["click", "10"]);
+      expect(shown).toMatchObject({ status: 200, state: "passed" });
+      const cli = await gradeAlone(solved, ["--step", "10"]);
+      expect(cli.code, cli.stderr).toBe(0);
+      expectSameAsCommandLine(shown, cli.stdout);
+    } finally {
+      await upWithWarmGrader(info);
+    }
+  });
+});
