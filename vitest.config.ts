@@ -11,6 +11,7 @@ export default defineConfig({
             "tests/lab/**/*.test.ts",
             "tests/support/**/*.test.ts",
             "tests/devcontainer/**/*.test.ts",
+            "tests/workflows/**/*.test.ts",
           ],
           testTimeout: 15_000,
         },

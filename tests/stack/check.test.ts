@@ -1,15 +1,18 @@
 // Grading at the speed of a click (issue #11): the warm grader beside the lab, the Check button of the
 // guide's step pages in a real Chromium, the refusal of a check asked from another origin, checks
 // asked at once, and --all with pages kept open giving every pair the verdict one step alone gives.
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
+import { markdownText } from "../../services/grader/src/summary-markdown.ts";
 import { askWarmGrader } from "../../services/shared/src/warm-grader.ts";
-import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { type CommandResult, compose, ROOT, run } from "../support/docker.ts";
 import { grade, withEnv } from "../support/grading.ts";
 import { http } from "../support/http.ts";
 import { type StackInfo, stack } from "../support/stack.ts";
+import { workflowSteps } from "../support/workflow.ts";
 
 const info = stack();
 const SCRIPTS = "tests/stack/in-browser";
@@ -153,6 +156,38 @@ describe("the command line beside the warm grader", () => {
     const after = (await compose(info, ["--profile", "check", "logs", "warm-grader"])).stdout;
     const runs = (logs: string) => logs.split('graded argv="--step 3"').length;
     expect(runs(after)).toBe(runs(before) + 1);
+  });
+});
+
+describe("the CI workflow's summary step", () => {
+  it("puts a real --all run's table on the job's summary page, a row per step as result.json has it", async () => {
+    const graded = await grade(info, ["--all"]);
+    expect(graded.code, graded.stderr).toBe(1); // the untouched lab: the steps that ask for a change fail
+    const step = (await workflowSteps()).find((s) => s.run?.includes("GITHUB_STEP_SUMMARY"));
+    const workspace = await mkdtemp(join(tmpdir(), "cors-lab-workspace-"));
+    await symlink(info.reportsDir, join(workspace, "reports"));
+    const summaryPage = join(workspace, "step-summary.md");
+    await writeFile(summaryPage, "");
+    // As the runner does: bash, in the checkout (here, a folder whose reports/ are the run's).
+    const ran = await run("bash", ["-e", "-c", `cd "$WORKSPACE"\n${step?.run}`], {
+      ...process.env,
+      WORKSPACE: workspace,
+      GITHUB_STEP_SUMMARY: summaryPage,
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    const shown = await readFile(summaryPage, "utf8");
+    const result = JSON.parse(await readFile(join(info.reportsDir, "result.json"), "utf8"));
+    expect(shown.split("\n")[0]).toBe(`## cors-lab: ${result.score} of 10 checks passed`);
+    const lines = shown.split("\n");
+    for (const test of result.tests as { "test-name": string; passed: boolean }[]) {
+      const verdict = test.passed ? "✅ passed" : "❌ not yet";
+      const row = `| ${markdownText(test["test-name"])} | ${verdict} | `;
+      expect(
+        lines.filter((line) => line.startsWith(row)),
+        row,
+      ).toHaveLength(1);
+    }
+    expect(shown).toContain("What to look at:");
   });
 });
 

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
+import { eventually } from "../../services/shared/src/retry.ts";
 import { grade, readReport, up, withEnv } from "../support/grading.ts";
 import { http } from "../support/http.ts";
-import { eventually } from "../support/retry.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();

@@ -1,8 +1,8 @@
 // Faults in the real stack: a hung app, and services stopped while they work.
 import { describe, expect, it } from "vitest";
+import { eventually } from "../../services/shared/src/retry.ts";
 import { compose, hasUnreadRequest, signalNode } from "../support/docker.ts";
 import { http } from "../support/http.ts";
-import { eventually } from "../support/retry.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();

@@ -2,9 +2,9 @@
 // socket would send them (RFC 9110/9112). After each, an ordinary request must still succeed.
 import { Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { retryUntil } from "../../services/shared/src/retry.ts";
 import { establishedConnections, inspect } from "../support/docker.ts";
 import { http, postBody, rawRequest } from "../support/http.ts";
-import { retryUntil } from "../support/retry.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();

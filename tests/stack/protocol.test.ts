@@ -1,9 +1,9 @@
 // The stack at the HTTP level, from the host, as a student's tools (curl, a script) would see it.
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
+import { retryUntil } from "../../services/shared/src/retry.ts";
 import { compose } from "../support/docker.ts";
 import { corsHeaders, http, rawRequest } from "../support/http.ts";
-import { retryUntil } from "../support/retry.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();

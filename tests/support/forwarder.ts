@@ -4,9 +4,9 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { retryUntil } from "../../services/shared/src/retry.ts";
 import { type ComposeProject, ROOT, run } from "./docker.ts";
 import { freePort } from "./http.ts";
-import { retryUntil } from "./retry.ts";
 
 export const FORWARDED_DOMAIN = "forwarded.test";
 

@@ -5,6 +5,7 @@ import type { Outcome } from "./browser-probe.ts";
 import { type ClassroomResult, RESULT_FILE } from "./classroom-result.ts";
 import type { PairExpectation } from "./expectations.ts";
 import type { PairResult, Summary } from "./matrix.ts";
+import { renderMarkdownSummary, SUMMARY_FILE } from "./summary-markdown.ts";
 
 /** What one check (a step, or an expectations file) found. */
 export interface Report {
@@ -103,14 +104,37 @@ async function writeAtomically(directory: string, file: string, content: string)
   return path;
 }
 
+/**
+ * The JUnit XML of a submission that was never graded (grade:class: no policy, or one that does not
+ * load): each step a failed test case, with the reason.
+ */
+export function renderNotGradedJUnit(stepNames: readonly string[], reason: string): string {
+  const cases = stepNames.map(
+    (name) =>
+      `    <testcase classname="cors-lab" name="${xml(name)}">\n      <failure type="not-graded" message="${xml(reason)}">${xml(reason)}</failure>\n    </testcase>`,
+  );
+  const counts = `tests="${stepNames.length}" failures="${stepNames.length}" errors="0" skipped="0"`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="cors-lab" ${counts} time="0.000">
+  <testsuite name="Not graded" ${counts} time="0.000">
+${cases.join("\n")}
+  </testsuite>
+</testsuites>
+`;
+}
+
+export function writeJUnit(directory: string, content: string): Promise<string> {
+  return writeAtomically(directory, JUNIT_FILE, content);
+}
+
 /** Only the grade, for a run that ended before any check could run (the lab or the browser was down). */
 export function writeClassroomResult(directory: string, result: ClassroomResult): Promise<string> {
   return writeAtomically(directory, RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 /**
- * Writes the JSON report (one check's report, or with several the run's `steps`), the JUnit XML and
- * the Classroom 50 result; returns the JSON report's path.
+ * Writes the JSON report (one check's report, or with several the run's `steps`), the JUnit XML, the
+ * Markdown summary and the Classroom 50 result; returns the JSON report's path.
  */
 export async function writeReport(
   directory: string,
@@ -130,6 +154,7 @@ export async function writeReport(
           steps: reports,
         };
   await writeAtomically(directory, JUNIT_FILE, renderJUnit(reports));
+  await writeAtomically(directory, SUMMARY_FILE, renderMarkdownSummary(reports, result));
   await writeClassroomResult(directory, result);
   return writeAtomically(directory, REPORT_FILE, `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../../../services/shared/src/retry.ts";
 import { startApp } from "../../support/app.ts";
 import { http } from "../../support/http.ts";
-import { eventually } from "../../support/retry.ts";
 
 const allowing = (origin: string) => `import type { RequestHandler } from "express";
 export const corsPolicy: RequestHandler | null = (_req, res, next) => {

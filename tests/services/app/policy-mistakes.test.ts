@@ -7,9 +7,9 @@ import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../../../services/shared/src/retry.ts";
 import { startApp } from "../../support/app.ts";
 import { http } from "../../support/http.ts";
-import { eventually } from "../../support/retry.ts";
 
 const ORIGIN = "http://app.local:8080";
 const TIMEOUT_MS = 1000;

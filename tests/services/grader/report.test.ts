@@ -2,47 +2,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { type Report, renderJUnit } from "../../../services/grader/src/report.ts";
 import { renderTable } from "../../../services/grader/src/terminal.ts";
-
-const report: Report = {
-  title: 'Step 6: "exactly" <one> origin & no other',
-  expectations: "step 6",
-  request: "simple",
-  asked: { path: "/headers", signedIn: null },
-  pageCount: 2,
-  startedAt: "2026-11-25T12:00:00.000Z",
-  durationMs: 1500,
-  timings: { launchMs: 400, matrixMs: 1000 },
-  chromium: "156",
-  origins: ["http://app.local:8080", "http://api.local:8080"],
-  summary: {
-    pairs: 2,
-    passed: 1,
-    failed: 1,
-    allowed: 0,
-    blockedCors: 2,
-    blockedOther: 0,
-    policyFailed: 0,
-    notTheLab: 0,
-  },
-  pairs: [
-    {
-      page: "http://app.local:8080",
-      target: "http://api.local:8080",
-      expected: { expect: "allowed" },
-      got: { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" },
-      pass: false,
-      hint: 'http://api.local:8080 answered without Access-Control-Allow-Origin <see> "policy" & fix\u0001 it',
-    },
-    {
-      page: "http://api.local:8080",
-      target: "http://app.local:8080",
-      expected: { expect: "blocked" },
-      got: { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" },
-      pass: true,
-      hint: undefined,
-    },
-  ],
-};
+import { report } from "./sample-report.ts";
 
 describe("the JUnit report", () => {
   it("is well-formed XML with one test case per pair and the failure's hint", () => {

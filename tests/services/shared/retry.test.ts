@@ -1,6 +1,6 @@
 // The retry helper against a clock the test moves by hand: no real waiting, and every outcome seen.
 import { describe, expect, it } from "vitest";
-import { type Clock, eventually, retryUntil } from "./retry.ts";
+import { type Clock, eventually, retryUntil } from "../../../services/shared/src/retry.ts";
 
 function manualClock(): Clock & { slept: number[] } {
   let now = 0;

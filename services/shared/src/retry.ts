@@ -1,7 +1,7 @@
-// One way for a test to wait for something that becomes true by itself (a saved file picked up, a
-// service back up, sockets closed): ask again until the answer is right or the time is up (model:
-// testcontainers-node's common/retry.ts). The clock is injectable, so the helper's own test runs
-// without waiting.
+// One way to wait for something that becomes true by itself (a saved policy picked up, a service back
+// up, sockets closed), for the tests and the host-side tools alike: ask again until the answer is
+// right or the time is up (model: testcontainers-node's common/retry.ts). The clock is injectable,
+// so the helper's own test runs without waiting.
 
 export interface Clock {
   now(): number;

@@ -1,0 +1,40 @@
+// Commands the host-side tools run (docker, mostly: the doctor, grade:class), never throwing on a
+// failure: the exit code and both outputs come back for the caller to put in words.
+import { execFile } from "node:child_process";
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CommandOptions {
+  readonly cwd?: string;
+  /** Variables on top of this process's. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+export type CommandRunner = (
+  command: string,
+  args: readonly string[],
+  options?: CommandOptions,
+) => Promise<CommandResult>;
+
+export const runCommand: CommandRunner = (command, args, options = {}) =>
+  new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 16 << 20,
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 127;
+        resolve({ code, stdout, stderr: stderr || (error?.message ?? "") });
+      },
+    );
+  });

@@ -1,0 +1,140 @@
+// The three speed figures of issue #11: a check from the step's page with the warm grader, --all with
+// the warm grader, and a generated class of thirty graded in one run, its gradebook compared with
+// grading each kind of submission alone.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Kind, writeClass } from "../support/class-fixture.ts";
+import { type ComposeProject, compose, run } from "../support/docker.ts";
+import { http } from "../support/http.ts";
+import { median, timedCompose } from "./measure.ts";
+
+export interface GradingSpeed {
+  /** POST /lab/3/check (16 pairs) as the button sends it, answered with the page: seconds each. */
+  readonly checks: readonly number[];
+  readonly checkP50: number;
+  readonly checkP95: number;
+  /** `grader --all` handed to the warm grader (docker compose exec), seconds, median of runs. */
+  readonly allSeconds: number;
+  readonly classOf30: {
+    readonly seconds: number;
+    readonly students: number;
+    /** Rows that differ from the row of their kind graded alone; 0 is what it must be. */
+    readonly differing: readonly string[];
+    readonly aloneSeconds: number;
+  };
+}
+
+/** The nearest-rank percentile. */
+const percentile = (values: readonly number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] as number;
+
+/** Thirty students: mostly correct or partly correct, some broken, some hostile. */
+const CLASS_MIX: readonly [Kind, number][] = [
+  ["correct", 10],
+  ["checkout", 2],
+  ["step-six", 6],
+  ["starter", 4],
+  ["syntax", 2],
+  ["throws", 1],
+  ["exits", 1],
+  ["loops", 1],
+  ["never-next", 1],
+  ["hogs-memory", 1],
+  ["exits-loading", 1],
+];
+
+/** Seconds `node services/classroom/src/main.ts DIR`, and its gradebook's rows by student. */
+async function gradeClassTimed(classDir: string, outDir: string, projectName: string) {
+  const started = performance.now();
+  const graded = await run(
+    "node",
+    ["services/classroom/src/main.ts", classDir, "--out", outDir, "--project", projectName],
+    process.env,
+    1_800_000,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (graded.code !== 0) throw new Error(`grade:class failed (exit ${graded.code}): ${graded.stderr.trim()}`);
+  const rows = (await readFile(join(outDir, "gradebook.csv"), "utf8")).trim().split("\r\n").slice(1);
+  return { seconds, rows: new Map(rows.map((row) => [row.slice(0, row.indexOf(",")), row] as const)) };
+}
+
+export async function gradingSpeed(
+  project: ComposeProject,
+  appPort: number,
+  runs: number,
+  say: (line: string) => void,
+): Promise<GradingSpeed> {
+  say("the warm grader: 10 checks from a step's page, and --all");
+  await timedCompose(project, ["--profile", "check", "up", "-d", "--wait", "app", "proxy", "warm-grader"]);
+  const check = async () => {
+    const started = performance.now();
+    const answer = await http(appPort, "/lab/3/check", {
+      method: "POST",
+      headers: { "sec-fetch-site": "same-origin" },
+    });
+    if (!answer.body.includes('data-state="passed"'))
+      throw new Error(`the check did not pass: ${answer.status}`);
+    return (performance.now() - started) / 1000;
+  };
+  await check(); // Chromium starts with the first check: the figure is the warm one
+  const checks: number[] = [];
+  for (let i = 0; i < 10; i++) checks.push(await check());
+  const all: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    all.push(
+      await timedCompose(
+        project,
+        ["--profile", "check", "exec", "-T", "warm-grader", "node", "services/grader/src/main.ts", "--all"],
+        [0, 1],
+      ),
+    );
+  }
+  await compose(project, ["--profile", "check", "rm", "-s", "-f", "warm-grader"]);
+
+  say("a class of 30 generated submissions, then each kind of submission alone");
+  const scratch = await mkdtemp(join(tmpdir(), "cors-lab-bench-class-"));
+  const students: Record<string, Kind> = {};
+  let n = 0;
+  for (const [kind, count] of CLASS_MIX) {
+    for (let i = 0; i < count; i++) students[`s${String(++n).padStart(2, "0")}-${kind}`] = kind;
+  }
+  await writeClass(join(scratch, "class"), students);
+  const whole = await gradeClassTimed(join(scratch, "class"), join(scratch, "out"), "cors-lab-bench-class");
+  let aloneSeconds = 0;
+  const differing: string[] = [];
+  for (const [kind] of CLASS_MIX) {
+    await writeClass(join(scratch, `alone-${kind}`), { alone: kind });
+    const alone = await gradeClassTimed(
+      join(scratch, `alone-${kind}`),
+      join(scratch, `alone-out-${kind}`),
+      "cors-lab-bench-class",
+    );
+    aloneSeconds += alone.seconds;
+    const expected = alone.rows.get("alone")?.slice("alone".length);
+    for (const [student, row] of whole.rows) {
+      if (students[student] === kind && row.slice(student.length) !== expected)
+        differing.push(`${student}: ${row}`);
+    }
+  }
+  return {
+    checks,
+    checkP50: median(checks),
+    checkP95: percentile(checks, 95),
+    allSeconds: median(all),
+    classOf30: { seconds: whole.seconds, students: whole.rows.size, differing, aloneSeconds },
+  };
+}
+
+export function renderGradingSpeed(g: GradingSpeed): string[] {
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+  const s = (seconds: number) => `${seconds.toFixed(2)} s`.padEnd(12);
+  return [
+    "grading at the speed of a click      figure      target",
+    `Check button, 16 pairs, warm: p50    ${s(g.checkP50)}<= 1.0 s    ${verdict(g.checkP50 <= 1)}`,
+    `                              p95    ${s(g.checkP95)}<= 1.5 s    ${verdict(g.checkP95 <= 1.5)}`,
+    `--all, 10 steps, warm grader         ${s(g.allSeconds)}<= 6 s      ${verdict(g.allSeconds <= 6)}`,
+    `class of ${g.classOf30.students} (grade:class, from cold)   ${`${g.classOf30.seconds.toFixed(0)} s`.padEnd(12)}<= 240 s    ${verdict(g.classOf30.seconds <= 240)}`,
+    `  gradebook as each kind graded alone: ${g.classOf30.differing.length === 0 ? "identical" : `${g.classOf30.differing.length} rows DIFFER: ${g.classOf30.differing.join("; ")}`}`,
+  ];
+}

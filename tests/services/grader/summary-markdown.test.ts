@@ -1,0 +1,52 @@
+import { Marked } from "marked";
+import { describe, expect, it } from "vitest";
+import { classroomResult, readSubmissionIdentity } from "../../../services/grader/src/classroom-result.ts";
+import { renderMarkdownSummary } from "../../../services/grader/src/summary-markdown.ts";
+import { report } from "./sample-report.ts";
+
+const passing = {
+  ...report,
+  title: "Step 2: every origin reads itself",
+  summary: { ...report.summary, passed: 2, failed: 0 },
+};
+const result = classroomResult(
+  readSubmissionIdentity({}),
+  [
+    { name: "Step 2: The basic server", passed: true, message: "Every origin can read its own /headers." },
+    {
+      name: 'Step 6: "exactly" <one> origin & no other',
+      passed: false,
+      message: "Not yet: 1 of 2 pairs | not <b>as</b> expected.",
+    },
+  ],
+  new Date("2026-11-26T08:00:00Z"),
+);
+
+describe("the Markdown summary", () => {
+  const markdown = renderMarkdownSummary([passing, report], result);
+  const html = new Marked({ gfm: true }).parse(markdown, { async: false });
+
+  it("is a score, then a table with a row per check: its name, verdict and pairs as expected", () => {
+    expect(markdown.split("\n")[0]).toBe("## cors-lab: 1 of 2 checks passed");
+    const rows = [
+      ...html.matchAll(/<tr>\s*<td>(.*?)<\/td>\s*<td>(.*?)<\/td>\s*<td>(.*?)<\/td>\s*<\/tr>/gs),
+    ].map((match) => match.slice(1, 4));
+    expect(rows).toEqual([
+      ["Step 2: The basic server", "✅ passed", "2 of 2"],
+      ["Step 6: &quot;exactly&quot; &lt;one&gt; origin &amp; no other", "❌ not yet", "1 of 2"],
+    ]);
+  });
+
+  it("says what to look at in a check that needs work, in the terminal's words, as text", () => {
+    expect(html).toContain("Not yet: 1 of 2 pairs | not &lt;b&gt;as&lt;/b&gt; expected.");
+    // GitHub makes the origins links; the words around them are the hint's.
+    const items = [...html.matchAll(/<li>(.*?)<\/li>/gs)].map((match) =>
+      match[1]?.replace(/<\/?a[^>]*>/g, ""),
+    );
+    expect(items).toEqual([
+      "http://app.local:8080 -&gt; http://api.local:8080: http://api.local:8080 answered without Access-Control-Allow-Origin &lt;see&gt; &quot;policy&quot; &amp; fix it",
+    ]);
+    expect(html).not.toContain("<b>");
+    expect(html).not.toContain("<see>");
+  });
+});

@@ -1,0 +1,134 @@
+// A class in one run (issue #11): `npm run grade:class` on a class with every kind of submission, a
+// correct one after each broken one so that anything left over from the last student would show.
+import { chmod, mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLValidator } from "fast-xml-parser";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readManifest } from "../../services/shared/src/lab-manifest.ts";
+import { type Kind, writeClass } from "../support/class-fixture.ts";
+import { expectValidResult } from "../support/classroom50.ts";
+import { type CommandResult, ROOT, run } from "../support/docker.ts";
+
+/** The class, graded in this order (by name): a correct submission after each broken one. */
+const CLASS: Record<string, Kind> = {
+  "01-ada": "checkout",
+  "02-syntax": "syntax",
+  "03-bea": "correct",
+  "04-throws": "throws",
+  "05-cal": "correct",
+  "06-exits": "exits",
+  "07-loops": "loops",
+  "08-never-next": "never-next",
+  "09-hogs-memory": "hogs-memory",
+  "10-dee": "correct",
+  "11-starter": "starter",
+  "12-step-six": "step-six",
+  "13-nothing": "nothing",
+  "14-exits-loading": "exits-loading",
+};
+
+const ALL = "1,1,1,1,1,1,1,1,1,1";
+const BLOCK_LESSONS = "1,1,1,1,1,0,0,0,0,0";
+const NONE = "0,0,0,0,0,0,0,0,0,0";
+/**
+ * Every pair of the ten steps fails in the policy but the sandboxed page's four: the failure's answer
+ * carries no Access-Control-Allow-Origin, so that page sees a CORS block, as it would of any answer.
+ */
+const failedIn = (why: string) => `the policy failed in 172 of 176 pairs: ${why}`;
+const EXITS = "a policy only decides on headers, it cannot stop the app";
+
+/** The gradebook, row for row: student, score, steps 1 to 10, note (CSV-quoted where it must be). */
+const EXPECTED: string[] = [
+  `01-ada,10,${ALL},`,
+  // TypeScript's own words follow, whichever Node strips the types.
+  `02-syntax,0,${NONE},not graded: the policy does not load: it is not valid TypeScript: `,
+  `03-bea,10,${ALL},`,
+  `04-throws,0,${NONE},${failedIn("it threw Error: not today (cors-policy.ts line 3).")}`,
+  `05-cal,10,${ALL},`,
+  `06-exits,0,${NONE},"${failedIn(`it called process.exit(3): ${EXITS} (cors-policy.ts line 3).`)}"`,
+  `07-loops,0,${NONE},${failedIn("it was still running after 500 ms: an endless loop?")}`,
+  `08-never-next,0,${NONE},${failedIn("it neither called next() nor answered within 500 ms: does every path through it end in next() or an answer?")}`,
+  `09-hogs-memory,0,${NONE},${failedIn("it used more than the 64 MB a policy may: does something in it keep growing?")}`,
+  `10-dee,10,${ALL},`,
+  `11-starter,5,${BLOCK_LESSONS},`,
+  // Step 6's policy is the cors package with its defaults, which answer step 7's preflight too.
+  "12-step-six,7,1,1,1,1,1,1,1,0,0,0,",
+  `13-nothing,0,${NONE},not graded: no cors-policy.ts or services/app/policy/cors-policy.ts in the folder`,
+  `14-exits-loading,0,${NONE},"not graded: the policy does not load: it called process.exit(0): ${EXITS} (cors-policy.ts line 1)"`,
+];
+
+let classDir: string;
+let outDir: string;
+let graded: CommandResult;
+let gradebook: string[];
+
+beforeAll(async () => {
+  const scratch = await mkdtemp(join(tmpdir(), "cors-lab-class-"));
+  classDir = join(scratch, "class");
+  outDir = join(scratch, "out");
+  await writeClass(classDir, CLASS);
+  await mkdir(outDir);
+  await chmod(outDir, 0o755);
+  graded = await run(
+    "node",
+    [
+      "services/classroom/src/main.ts",
+      classDir,
+      "--out",
+      outDir,
+      "--project",
+      `cors-lab-class-test-${process.pid}`,
+    ],
+    process.env,
+    600_000,
+  );
+  gradebook = (await readFile(join(outDir, "gradebook.csv"), "utf8").catch(() => "")).split("\r\n");
+}, 660_000);
+
+describe("npm run grade:class", () => {
+  it("grades every student and says so, a line each", () => {
+    expect(graded.code, graded.stderr + graded.stdout).toBe(0);
+    for (const student of Object.keys(CLASS)) expect(graded.stdout).toContain(`] ${student}: `);
+    expect(graded.stdout).toContain("(14 students, 4 with every step)");
+  });
+
+  it("writes the expected gradebook: a header, then each student's score, steps and note", async () => {
+    const steps = await readManifest(join(ROOT, "lab"));
+    const names = steps.map((step) => `Step ${step.number}: ${step.title}`);
+    expect(gradebook[0]).toBe(
+      `student,score,${names.map((name) => (name.includes(",") ? `"${name}"` : name)).join(",")},note`,
+    );
+    const rows = gradebook.slice(1, -1);
+    expect(rows.length).toBe(EXPECTED.length);
+    rows.forEach((row, index) => {
+      const expected = EXPECTED[index] as string;
+      if (expected.endsWith("TypeScript: ")) expect(row.startsWith(expected), row).toBe(true);
+      else expect(row).toBe(expected);
+    });
+  });
+
+  it("writes each student's result.json and JUnit file, graded or not", async () => {
+    for (const student of Object.keys(CLASS)) {
+      const result = expectValidResult(
+        JSON.parse(await readFile(join(outDir, student, "result.json"), "utf8")),
+      );
+      expect(result.tests.length).toBe(10);
+      const row = gradebook.find((line) => line.startsWith(`${student},`)) as string;
+      expect(result.score, student).toBe(Number(row.split(",")[1]));
+      const junit = await readFile(join(outDir, student, "origin-matrix.junit.xml"), "utf8");
+      expect(XMLValidator.validate(junit), student).toBe(true);
+    }
+  });
+
+  it("leaves nothing running", async () => {
+    const left = await run("docker", [
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.compose.project=cors-lab-class-test-${process.pid}`,
+    ]);
+    expect(left.stdout.trim()).toBe("");
+    await expect(stat(join(outDir, "gradebook.csv"))).resolves.toBeDefined();
+  });
+});
