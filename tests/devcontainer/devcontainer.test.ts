@@ -60,6 +60,8 @@ async function problems(config: DevContainer): Promise<string[]> {
   }
   if (config.postStartCommand !== "bash .devcontainer/start.sh")
     found.push("the lab is not started at start");
+  if (!(config.containerEnv?.COMPOSE_PROFILES ?? "").split(",").includes("check"))
+    found.push("the warm grader (the Check button's) is not started with the lab");
   return found;
 }
 

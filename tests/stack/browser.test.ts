@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
-import { type CommandResult, compose, ROOT } from "../support/docker.ts";
+import { type CommandResult, compose } from "../support/docker.ts";
+import { inBrowser } from "../support/grading.ts";
 import { http } from "../support/http.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
@@ -132,23 +133,7 @@ describe("the grader's verdict", () => {
 describe("escaping in the real browser", () => {
   it("shows hostile header values on the console and the request log as text, never as markup", async () => {
     await http(info.appPort, "/headers", { headers: { origin: '<img src=x onerror="window.__pwned=1">' } });
-    // Mounted where it sits in the repository, so its imports resolve the same way in the image.
-    const checks = "tests/stack/in-browser";
-    const result = await compose(info, [
-      "--profile",
-      "grade",
-      "run",
-      "--rm",
-      "--no-deps",
-      "--entrypoint",
-      "node",
-      "--volume",
-      `${join(ROOT, checks)}:/app/${checks}:ro`,
-      "grader",
-      `${checks}/escaping.ts`,
-    ]);
-    expect(result.code, result.stderr + result.stdout).toBe(0);
-    const seen = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+    const seen = await inBrowser(info, "escaping.ts");
     expect(seen).toMatchObject({
       escaped: true,
       injectedImages: 0,
@@ -161,22 +146,7 @@ describe("escaping in the real browser", () => {
 
 describe("the guide's diagram", () => {
   it("is drawn as SVG in the page, by the Mermaid the app serves, with no error in the console", async () => {
-    const checks = "tests/stack/in-browser";
-    const result = await compose(info, [
-      "--profile",
-      "grade",
-      "run",
-      "--rm",
-      "--no-deps",
-      "--entrypoint",
-      "node",
-      "--volume",
-      `${join(ROOT, checks)}:/app/${checks}:ro`,
-      "grader",
-      `${checks}/guide-diagram.ts`,
-    ]);
-    expect(result.code, result.stderr + result.stdout).toBe(0);
-    const seen = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
+    const seen = await inBrowser(info, "guide-diagram.ts");
     expect(seen.errors).toEqual([]);
     expect(seen.svg).toBe(true);
     expect(seen.text).toContain("http://app.local:8080");

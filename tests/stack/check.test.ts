@@ -8,14 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
 import { markdownText } from "../../services/grader/src/summary-markdown.ts";
 import { askWarmGrader } from "../../services/shared/src/warm-grader.ts";
-import { type CommandResult, compose, ROOT, run } from "../support/docker.ts";
-import { grade, withEnv } from "../support/grading.ts";
+import { type CommandResult, compose, run } from "../support/docker.ts";
+import { grade, inBrowser, withEnv } from "../support/grading.ts";
 import { http } from "../support/http.ts";
 import { type StackInfo, stack } from "../support/stack.ts";
 import { workflowSteps } from "../support/workflow.ts";
 
 const info = stack();
-const SCRIPTS = "tests/stack/in-browser";
 const FINAL_SOLUTION = "./lab/10-misconfigurations/solution";
 
 /** The lab (as `project` says) with the warm grader beside it, recreated with the app if need be. */
@@ -24,25 +23,9 @@ async function upWithWarmGrader(project: StackInfo): Promise<void> {
   expect(result.code, result.stderr).toBe(0);
 }
 
-/** The check-button script in the grader image, in the app's network namespace. */
-async function inBrowser(project: StackInfo, args: readonly string[]) {
-  const result = await compose(project, [
-    "--profile",
-    "grade",
-    "run",
-    "--rm",
-    "--no-deps",
-    "--entrypoint",
-    "node",
-    "--volume",
-    `${join(ROOT, SCRIPTS)}:/app/${SCRIPTS}:ro`,
-    "grader",
-    `${SCRIPTS}/check-button.ts`,
-    ...args,
-  ]);
-  expect(result.code, result.stderr + result.stdout).toBe(0);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
-}
+/** The Check button, or a cross-origin POST, in the grader image's Chromium. */
+const checkInBrowser = (project: StackInfo, args: readonly string[]) =>
+  inBrowser(project, "check-button.ts", args);
 
 /** The command line with a Chromium of its own, never the warm grader's. */
 const gradeAlone = (project: StackInfo, args: readonly string[]): Promise<CommandResult> =>
@@ -78,7 +61,7 @@ describe("the Check button", () => {
     [3, "passed"],
     [6, "failed"],
   ])("on the untouched lab shows step %i as the command line does (%s)", async (step, state) => {
-    const shown = await inBrowser(info, ["click", String(step)]);
+    const shown = await checkInBrowser(info, ["click", String(step)]);
     expect(shown).toMatchObject({ status: 200, state });
     expect(shown.url).toMatch(new RegExp(`/lab/${step}/check#check$`));
     const cli = await gradeAlone(info, ["--step", String(step)]);
@@ -89,7 +72,7 @@ describe("the Check button", () => {
 
   it("refuses a check asked by another site's page or a sibling on the same site, and says why", async () => {
     const targets = ["http://localhost:3000/lab/3/check", "http://app.local:8080/lab/3/check"];
-    const { statuses } = await inBrowser(info, ["cross", "http://evil.app.local:8080/", ...targets]);
+    const { statuses } = await checkInBrowser(info, ["cross", "http://evil.app.local:8080/", ...targets]);
     expect(statuses).toEqual({ [targets[0] as string]: 403, [targets[1] as string]: 403 });
     const refused = await http(info.appPort, "/lab/3/check", {
       method: "POST",
@@ -237,7 +220,7 @@ describe("--all with the pages kept open", () => {
     const solved = withEnv(info, { CORS_POLICY_DIR: FINAL_SOLUTION });
     await upWithWarmGrader(solved);
     try {
-      const shown = await inBrowser(solved, ["click", "10"]);
+      const shown = await checkInBrowser(solved, ["click", "10"]);
       expect(shown).toMatchObject({ status: 200, state: "passed" });
       const cli = await gradeAlone(solved, ["--step", "10"]);
       expect(cli.code, cli.stderr).toBe(0);

@@ -14,6 +14,7 @@ import { FORWARDED_DOMAIN, type Forwarder, startForwarder } from "../support/for
 import {
   crossFrom,
   grade,
+  inBrowser,
   mismatches,
   readReport,
   stepVerdicts,
@@ -255,26 +256,19 @@ describe("behind a forwarder where some ports are private", () => {
   it("has the page's console say the request never reached the lab, apart from a CORS block", async () => {
     /** What the console of the app role's page shows for a request to `target`. */
     const shown = async (target: string) => {
-      const script = "tests/stack/in-browser";
-      const result = await grade(
+      return inBrowser(
         cloud,
-        [`${script}/console-outcome.ts`],
+        "console-outcome.ts",
+        [],
         [
-          "--no-deps",
-          "--entrypoint",
-          "node",
           "--volume",
           `${forwarder.certificates}:/ca:ro`,
-          "--volume",
-          `${join(ROOT, script)}:/app/${script}:ro`,
           "--env",
           `PAGE=${origins.byRole.app}`,
           "--env",
           `TARGET=${target}`,
         ],
       );
-      expect(result.code, result.stderr + result.stdout).toBe(0);
-      return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
     };
     const toPrivate = await shown(origins.byRole.api);
     expect(toPrivate.state).toBe("not-reached");

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
-import { type CommandResult, compose } from "./docker.ts";
+import { type CommandResult, compose, ROOT } from "./docker.ts";
 import type { StackInfo } from "./stack.ts";
 
 /** The stack with more variables set, for the services it starts and the grader alike. */
@@ -40,6 +40,37 @@ export function grade(
   runOptions: readonly string[] = [],
 ): Promise<CommandResult> {
   return compose(info, ["--profile", "grade", "run", "--rm", ...runOptions, "grader", ...args]);
+}
+
+/** Where the scripts that drive the grader image's Chromium directly are (tests/stack/in-browser). */
+export const IN_BROWSER = "tests/stack/in-browser";
+
+/**
+ * Runs `script` of tests/stack/in-browser with `args` in the grader image, in the app's network
+ * namespace (mounted where it sits in the repository, so its imports resolve the same way), and
+ * returns the JSON line it printed last; `runOptions` go to `docker compose run`.
+ */
+export async function inBrowser(
+  info: StackInfo,
+  script: string,
+  args: readonly string[] = [],
+  runOptions: readonly string[] = [],
+  // biome-ignore lint/suspicious/noExplicitAny: each script prints its own shape
+): Promise<any> {
+  const result = await grade(
+    info,
+    [`${IN_BROWSER}/${script}`, ...args],
+    [
+      "--no-deps",
+      "--entrypoint",
+      "node",
+      "--volume",
+      `${join(ROOT, IN_BROWSER)}:/app/${IN_BROWSER}:ro`,
+      ...runOptions,
+    ],
+  );
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+  return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
 }
 
 export async function readReport(info: StackInfo, file = "origin-matrix.json"): Promise<string> {
