@@ -2,17 +2,15 @@
 // --all, then one gradebook (issue #11). A student's policy is untrusted code: one that does not
 // load, or fails on every request, earns that student nothing, with the reason in the gradebook, and
 // the next student is graded on a lab that is well again (restarted when it is not).
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { classroomResult, readSubmissionIdentity } from "../../grader/src/classroom-result.ts";
 import type { Report } from "../../grader/src/report.ts";
 import { renderNotGradedJUnit, writeClassroomResult, writeJUnit } from "../../grader/src/report.ts";
 import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
 import { type ClassLab, lastLine, PROJECT } from "./class-lab.ts";
-import { type GradebookRow, renderGradebook } from "./gradebook.ts";
+import { GRADEBOOK_FILE, type GradebookRow, renderGradebook } from "./gradebook.ts";
 import type { Submission } from "./submissions.ts";
-
-export const GRADEBOOK_FILE = "gradebook.csv";
 
 const stepName = (step: LabStep) => `Step ${step.number}: ${step.title}`;
 
@@ -81,6 +79,8 @@ async function gradeOne(
   outDir: string,
   steps: readonly LabStep[],
 ): Promise<GradebookRow> {
+  // Nothing from an earlier run of the class stays beside this one's reports.
+  await rm(join(outDir, student), { recursive: true, force: true });
   if (policy === undefined) return notGraded(outDir, student, steps, problem ?? "no policy");
   // A lab the last student left unwell is made well before this one is graded.
   if (!(await lab.healthy())) await lab.restart();

@@ -1,6 +1,8 @@
 // The class's gradebook (issue #11): gradebook.csv, a row per student with the score and one column
 // per step, and a note saying why a student got nothing, or what their policy did wrong.
 
+export const GRADEBOOK_FILE = "gradebook.csv";
+
 export interface GradebookRow {
   readonly student: string;
   /** Whether each step passed, in the guide's order; all false for a submission never graded. */

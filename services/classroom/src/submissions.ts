@@ -3,6 +3,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { GRADEBOOK_FILE } from "./gradebook.ts";
 
 /** Where in a student's folder the policy may be, in the order looked for. */
 export const POLICY_PLACES = ["cors-policy.ts", "services/app/policy/cors-policy.ts"] as const;
@@ -37,7 +38,8 @@ async function sizeOf(path: string): Promise<number | undefined> {
 }
 
 async function submissionOf(dir: string, student: string): Promise<Submission> {
-  if (!STUDENT_NAME.test(student)) {
+  // The gradebook sits beside the students' report folders: no student may take its name.
+  if (!STUDENT_NAME.test(student) || student === GRADEBOOK_FILE) {
     return {
       student,
       policy: undefined,

@@ -18,11 +18,14 @@ import {
 } from "../../shared/src/warm-grader.ts";
 import type { BrowserProbe } from "./browser-probe.ts";
 import { type GraderConfig, readGraderConfig } from "./config.ts";
-import type { ExitCode } from "./exit-codes.ts";
+import { EXIT, type ExitCode } from "./exit-codes.ts";
 import type { LabClient } from "./lab-client.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
 import { type BrowserSource, OWN_BROWSER, runGrader, type Terminal } from "./run.ts";
 import { checkView } from "./terminal.ts";
+
+/** A grading request is a few arguments; anything larger is not one. */
+const MAX_REQUEST_BYTES = 64 * 1024;
 
 /** Runs waiting for the browser beyond the one being graded; any more are told the grader is busy. */
 const WAITING = 3;
@@ -80,7 +83,12 @@ export function warmGrader(env: Env, log: Logger): http.Server {
     let request: WarmRequest;
     try {
       const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_REQUEST_BYTES) throw new Error(`more than ${MAX_REQUEST_BYTES} bytes`);
+        chunks.push(chunk as Buffer);
+      }
       request = parseRequest(JSON.parse(Buffer.concat(chunks).toString("utf8")));
     } catch (error) {
       return reply(400, { error: `not a grading request: ${(error as Error).message}` });
@@ -101,8 +109,17 @@ export function warmGrader(env: Env, log: Logger): http.Server {
       log.info("graded", { argv: request.argv.join(" "), code: answer.code });
       reply(200, answer);
     } catch (error) {
-      log.error("grading failed", { error: (error as Error).message });
-      reply(500, { error: (error as Error).message });
+      // The browser went away mid-run, most likely: an answer the asker can show, and the next run
+      // starts another.
+      const message = (error as Error).message.split("\n")[0] ?? "";
+      log.error("grading failed", { error: message });
+      const failed: WarmAnswer = {
+        code: EXIT.browser,
+        out: "",
+        err: `grader: the run stopped: ${message}\n`,
+        views: [],
+      };
+      reply(200, failed);
     }
   });
 }
