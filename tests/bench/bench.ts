@@ -226,7 +226,7 @@ function renderBench(bench: {
     `grading: 16 pairs, container and all  ${`${f.gradeSeconds.toFixed(2)} s`.padEnd(12)}<= 2 s      ${verdict(f.gradeSeconds <= 2)}`,
     `  of which the matrix in Chromium     ${`${f.matrixSeconds.toFixed(2)} s`.padEnd(12)}`,
     `  per pair                            ${`${f.perPairMs.toFixed(0)} ms`.padEnd(12)}`,
-    `grading --all: ${f.gradeAll.steps} steps, ${f.gradeAll.pairs} pairs  ${`${f.gradeAll.seconds.toFixed(2)} s`.padEnd(12)}(one run, container and all)`,
+    `${`grading --all: ${f.gradeAll.steps} steps, ${f.gradeAll.pairs} pairs`.padEnd(38)}${`${f.gradeAll.seconds.toFixed(2)} s`.padEnd(12)}(one run, container and all)`,
     "",
     ...renderGradingSpeed(f.speed),
     "",
