@@ -153,24 +153,11 @@ export class BrowserProbe {
     }
   }
 
-  /** Loads the page at `pageUrl` in a fresh context and fetches each target from its console, in turn. */
-  async probeFrom(
-    pageUrl: string,
-    targets: readonly string[],
-    use: ConsoleUse,
-  ): Promise<Map<string, Outcome>> {
-    const page = await this.#open(pageUrl, use.signedIn);
-    try {
-      return await this.#probe(page, targets, use);
-    } finally {
-      await page.context.close();
-    }
-  }
-
   /**
    * Pages kept open for the checks of one run, which all see the same policy (issue #11): each
-   * page origin's console is loaded once, signed in or not, and every check after the first uses it
-   * again, one check at a time per page. Closed at the end of the run.
+   * page origin's console is loaded once in a context of its own, signed in or not, and every check
+   * after the first uses it again, one check at a time per page. Closed at the end of the run, so
+   * no preflight cache or cookie outlives it.
    */
   keepPagesOpen(): PageKeeper {
     const pages = new Map<string, Promise<OpenPage>>();

@@ -1,5 +1,5 @@
 import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
-import type { BrowserProbe, Outcome } from "./browser-probe.ts";
+import type { Outcome, PageKeeper } from "./browser-probe.ts";
 import {
   type Expectations,
   ExpectationsError,
@@ -81,11 +81,11 @@ export function consoleUrl(page: string, origins: readonly string[]): string {
 }
 
 /**
- * Runs every ordered pair of (page origin, lab origin); each page origin gets its own browser
- * context, all in parallel.
+ * Runs every ordered pair of (page origin, lab origin); each page origin has a browser context of
+ * its own (kept open for the run's other checks), all in parallel.
  */
 export async function runMatrix(
-  probe: Pick<BrowserProbe, "signedIn" | "probeFrom">,
+  probe: PageKeeper,
   origins: readonly string[],
   expectations: Expectations,
 ): Promise<PairResult[]> {
