@@ -56,7 +56,7 @@ export async function firstStart(project: ComposeProject, say: (line: string) =>
   say("offline bundle: making it, loading it, starting from it");
   const archive = join(tmpdir(), `cors-lab-bench-bundle-${process.pid}.tar.gz`);
   try {
-    const bundle = await makeBundle(archive, () => {});
+    const bundle = await makeBundle(archive);
     await run("docker", ["rmi", "-f", ...BUNDLE_IMAGES]);
     const loaded = await measured(() => run("docker", ["load", "-i", archive], process.env, 600_000));
     if (loaded.value.code !== 0) throw new Error(`docker load failed: ${loaded.value.stderr}`);

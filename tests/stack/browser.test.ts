@@ -1,24 +1,21 @@
 // The stack in a real browser: the grader container drives Chromium through every ordered pair of
 // the four origins, exactly as `docker compose --profile grade run --rm grader` does for a student.
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
-import { type CommandResult, compose } from "../support/docker.ts";
-import { inBrowser } from "../support/grading.ts";
+import type { CommandResult } from "../support/docker.ts";
+import { grade, inBrowser, readReport } from "../support/grading.ts";
 import { http } from "../support/http.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();
 
-function grade(args: readonly string[] = []): Promise<CommandResult> {
-  return compose(info, ["--profile", "grade", "run", "--rm", "--build", "grader", ...args]);
-}
+/** The grader as `npm run grade` runs it: rebuilt if need be, then run. */
+const gradeRebuilt = (args: readonly string[] = []): Promise<CommandResult> => grade(info, args, ["--build"]);
 
-async function readReport(): Promise<Report> {
-  return JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8")) as Report;
-}
+const readMatrix = async (): Promise<Report> => JSON.parse(await readReport(info)) as Report;
 
 const LAB_ORIGINS = labOrigins(info);
 const PAIRS = LAB_ORIGINS.flatMap((page) => LAB_ORIGINS.map((target) => [page, target] as const));
@@ -31,8 +28,8 @@ describe("the origin matrix with no CORS policy", () => {
 
   beforeAll(async () => {
     await http(info.appPort, "/requests.json", { method: "DELETE" });
-    graded = await grade();
-    report = await readReport();
+    graded = await gradeRebuilt();
+    report = await readMatrix();
     requestLog = JSON.parse((await http(info.appPort, "/requests.json")).body).entries;
   });
 
@@ -99,15 +96,15 @@ describe("the grader's verdict", () => {
       join(info.reportsDir, "all-allowed.json"),
       JSON.stringify({ title: "everything open", default: { "cross-origin": "allowed" } }),
     );
-    const graded = await grade(["--expect", "/reports/all-allowed.json"]);
+    const graded = await gradeRebuilt(["--expect", "/reports/all-allowed.json"]);
     expect(graded.code).toBe(1);
     expect(graded.stdout).toContain("12 pair(s) not as expected");
     expect(graded.stdout).toContain(
       "- http://localhost:3000 -> http://127.0.0.1:3000: http://127.0.0.1:3000 answered without Access-Control-Allow-Origin",
     );
-    const report = await readReport();
+    const report = await readMatrix();
     expect(report.summary).toMatchObject({ pairs: 16, passed: 4, failed: 12 });
-    const junit = await readFile(join(info.reportsDir, "origin-matrix.junit.xml"), "utf8");
+    const junit = await readReport(info, "origin-matrix.junit.xml");
     expect(XMLValidator.validate(junit)).toBe(true);
     const suites = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
       junit,
@@ -123,7 +120,7 @@ describe("the grader's verdict", () => {
       join(info.reportsDir, "broken.json"),
       '{"pairs": [{"page": "app.local", "expect": "maybe"}]}',
     );
-    const graded = await grade(["--expect", "/reports/broken.json"]);
+    const graded = await gradeRebuilt(["--expect", "/reports/broken.json"]);
     expect(graded.code).toBe(2);
     expect(graded.stderr).toContain('pairs[0].page must be an origin such as "http://app.local:8080"');
     expect(graded.stderr).not.toMatch(/\n\s+at /); // no stack trace

@@ -27,7 +27,7 @@ describe("the offline bundle", () => {
       },
     };
     try {
-      const { bytes } = await makeBundle(archive, () => {});
+      const { bytes } = await makeBundle(archive);
       expect(bytes).toBeGreaterThan(100e6);
       const built = await Promise.all(BUNDLE_IMAGES.map(imageId));
       const removed = await run("docker", ["rmi", "-f", ...BUNDLE_IMAGES]);

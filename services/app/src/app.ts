@@ -136,6 +136,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     res.set("X-Request-Id", String(requestId)).set("Cache-Control", "no-store");
     next();
   };
+  const sessions = new Sessions();
   const homePage =
     (sandboxed: boolean): RequestHandler =>
     (req, res) => {
@@ -156,7 +157,6 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     },
     log,
   );
-  const sessions = new Sessions();
 
   const routes = routeTable([
     { path: "/", methods: { GET: homePage(false) } },

@@ -100,8 +100,8 @@ export interface CheckOptions {
   readonly graderPort: number;
   /** The origin a request was sent to, as the browser sees it. */
   readonly servedFrom: (req: Request) => string;
-  /** The step's page with `section` in it; undefined when there is no such step (or no guide, answered). */
-  readonly page: (req: Request, res: Response, section: string) => Promise<string | undefined>;
+  /** The step's page, CHECK_MARK where the section goes; undefined when there is no such step (or no guide, answered). */
+  readonly page: (req: Request, res: Response) => Promise<string | undefined>;
   readonly send: (res: Response, status: number, html: string) => void;
 }
 
@@ -118,7 +118,8 @@ export function checkHandler({ graderPort, servedFrom, page, send }: CheckOption
         );
       return;
     }
-    if ((await page(req, res, "")) === undefined) {
+    const stepPage = await page(req, res);
+    if (stepPage === undefined) {
       if (!res.headersSent)
         res.status(404).type("text/plain").send(`There is no step ${req.params.step} to check: see /lab\n`);
       return;
@@ -129,6 +130,6 @@ export function checkHandler({ graderPort, servedFrom, page, send }: CheckOption
         ? { kind: "absent", reason: "GRADER_SERVICE_PORT is 0" }
         : await askWarmGrader(graderPort, { argv: ["--step", String(step)], identity: {} }, CHECK_TIMEOUT_MS);
     const { status, html } = renderReply(reply, step);
-    send(res, status, (await page(req, res, checkSection(step, html))) ?? "");
+    send(res, status, stepPage.replace(CHECK_MARK, checkSection(step, html)));
   };
 }

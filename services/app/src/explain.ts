@@ -3,7 +3,13 @@
 // asked and what it answered, and the CORS check is a fixed set of rules (services/shared/src/cors-rules.ts).
 import type { RequestHandler } from "express";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
-import { type CheckedAnswer, type CorsRule, explainRule, failedRule } from "../../shared/src/cors-rules.ts";
+import {
+  type CheckedAnswer,
+  type CorsRule,
+  explainRule,
+  failedRule,
+  headerList,
+} from "../../shared/src/cors-rules.ts";
 import type { LoggedRequest, RequestLog } from "./request-log.ts";
 
 export type Explanation =
@@ -39,10 +45,7 @@ export function explain(
     origin: seen.origin ?? "null",
     method: actual?.method ?? preflight?.accessControlRequestMethod ?? "GET",
     credentials,
-    unsafeHeaders: (preflight?.accessControlRequestHeaders ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase())
-      .filter((name) => name !== ""),
+    unsafeHeaders: headerList(preflight?.accessControlRequestHeaders).map((name) => name.toLowerCase()),
   };
   const rule = failedRule(request, preflight && answerOf(preflight), actual && answerOf(actual)) ?? null;
   const explanation =

@@ -186,9 +186,9 @@ export function guideHandlers(
     check: checkHandler({
       graderPort,
       servedFrom,
-      page: async (req, res, section) => {
+      page: async (req, res) => {
         const loaded = await loadedGuide(res);
-        return loaded && stepPage(loaded, req)?.replace(CHECK_MARK, section);
+        return loaded && stepPage(loaded, req);
       },
       send: (res, status, html) => sendPage(res.status(status), html, GUIDE_CSP),
     }),

@@ -2,39 +2,24 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
-
-/** The project folder, where docker-compose.yml is. */
-const PROJECT = fileURLToPath(new URL("../../../", import.meta.url));
+import { PROJECT_DIR, runCommand } from "../../shared/src/command.ts";
 
 /** The images a student needs to run the lab and grade it; the base image is inside them. */
 export const BUNDLE_IMAGES = ["cors-lab:local", "cors-lab-grader:local"] as const;
 
-function docker(args: readonly string[], say: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("docker", [...args], { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"] });
-    let errors = "";
-    child.stdout.on("data", (chunk: Buffer) => say(chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`docker ${args[0]} failed (exit ${code}): ${errors.trim().split("\n").at(-1)}`)),
-    );
-  });
-}
-
 /** Builds the images if need be, then `docker save`s them through gzip into `out`. */
-export async function makeBundle(
-  out: string,
-  say: (line: string) => void,
-): Promise<{ bytes: number; seconds: number }> {
+export async function makeBundle(out: string): Promise<{ bytes: number; seconds: number }> {
   const started = performance.now();
-  await docker(["compose", "--profile", "grade", "build", "--quiet"], say);
+  const built = await runCommand("docker", ["compose", "--profile", "grade", "build", "--quiet"], {
+    cwd: PROJECT_DIR,
+    timeoutMs: 1_800_000,
+  });
+  if (built.code !== 0) {
+    throw new Error(
+      `docker compose build failed (exit ${built.code}): ${built.stderr.trim().split("\n").at(-1)}`,
+    );
+  }
   const save = spawn("docker", ["save", ...BUNDLE_IMAGES], { stdio: ["ignore", "pipe", "pipe"] });
   let errors = "";
   save.stderr.on("data", (chunk: Buffer) => {

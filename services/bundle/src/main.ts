@@ -8,7 +8,7 @@ const { values } = parseArgs({ options: { out: { type: "string", default: "cors-
 const out = values.out as string;
 process.stdout.write(`Building and saving ${BUNDLE_IMAGES.join(" and ")} to ${out} …\n`);
 try {
-  const { bytes, seconds } = await makeBundle(out, (line) => process.stdout.write(line));
+  const { bytes, seconds } = await makeBundle(out);
   process.stdout.write(
     `Written ${out}: ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(0)} s.\n` +
       `On each machine, with the project folder beside it: docker load -i ${out}\n` +

@@ -3,15 +3,12 @@
 // student's policy at a time from a folder this tool writes.
 import { chmod, copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { PolicyStatus } from "../../app/src/policy/policy-file.ts";
-import { type CommandResult, type CommandRunner, runCommand } from "../../shared/src/command.ts";
+import { type CommandResult, type CommandRunner, PROJECT_DIR, runCommand } from "../../shared/src/command.ts";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { retryUntil } from "../../shared/src/retry.ts";
 
-/** The project folder, where docker-compose.yml is. */
-export const PROJECT = fileURLToPath(new URL("../../../", import.meta.url));
-const STARTER = join(PROJECT, "services/app/policy/cors-policy.ts");
+const STARTER = join(PROJECT_DIR, "services/app/policy/cors-policy.ts");
 
 export interface ClassLabOptions {
   readonly projectName: string;
@@ -44,7 +41,7 @@ export class ClassLab {
   #compose(args: readonly string[], timeoutMs = 300_000): Promise<CommandResult> {
     const { projectName, outDir, policyTimeoutMs } = this.#options;
     return this.#run("docker", ["compose", "-p", projectName, "--profile", "check", ...args], {
-      cwd: PROJECT,
+      cwd: PROJECT_DIR,
       timeoutMs,
       env: {
         CORS_POLICY_DIR: this.#policyDir,

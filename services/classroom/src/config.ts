@@ -1,7 +1,7 @@
 // grade:class's settings, read once from its command line.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT } from "./class-lab.ts";
+import { PROJECT_DIR } from "../../shared/src/command.ts";
 
 export interface ClassConfig {
   /** A folder per student. */
@@ -49,7 +49,7 @@ export function readClassConfig(argv: readonly string[], toPath: (path: string) 
   }
   return {
     classDir: toPath(positionals[0] as string),
-    outDir: values.out === undefined ? join(PROJECT, "reports", "class") : toPath(values.out),
+    outDir: values.out === undefined ? join(PROJECT_DIR, "reports", "class") : toPath(values.out),
     projectName,
     policyTimeoutMs: CLASS_POLICY_TIMEOUT_MS,
   };

@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { classroomResult, readSubmissionIdentity } from "../../grader/src/classroom-result.ts";
 import type { Report } from "../../grader/src/report.ts";
 import { renderNotGradedJUnit, writeClassroomResult, writeJUnit } from "../../grader/src/report.ts";
+import { PROJECT_DIR } from "../../shared/src/command.ts";
 import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
-import { type ClassLab, lastLine, PROJECT } from "./class-lab.ts";
+import { type ClassLab, lastLine } from "./class-lab.ts";
 import { GRADEBOOK_FILE, type GradebookRow, renderGradebook } from "./gradebook.ts";
 import type { Submission } from "./submissions.ts";
 
@@ -56,7 +57,7 @@ export async function gradeClass(
   outDir: string,
   say: (line: string) => void,
 ): Promise<ClassRun> {
-  const steps = await readManifest(join(PROJECT, "lab"));
+  const steps = await readManifest(join(PROJECT_DIR, "lab"));
   const rows: GradebookRow[] = [];
   for (const [index, submission] of submissions.entries()) {
     const started = performance.now();

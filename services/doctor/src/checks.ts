@@ -6,7 +6,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { platform } from "node:os";
 import { LAB_SERVER } from "../../shared/src/http-server.ts";
-import { type LabOrigins, type ServedRole, servedDirectly } from "../../shared/src/lab-origins.ts";
+import { type ServedRole, servedDirectly } from "../../shared/src/lab-origins.ts";
 import type { DoctorConfig } from "./config.ts";
 import { type CommandRunner, versionAtLeast } from "./system.ts";
 
@@ -65,22 +65,32 @@ async function docker(_config: DoctorConfig, system: CommandRunner): Promise<Fin
   return found.length > 0 ? found : [ok(`Docker ${engineVersion} with Compose ${composeVersion}.`)];
 }
 
-/** Whether something answers on the port, and whether it is the lab. */
-function whoListens(address: string, port: number): Promise<"lab" | "other" | "nobody"> {
+/** What `/healthz` on address:port answers for `host`: its status and whether the lab gave it, or the error. */
+function askHealthz(
+  address: string,
+  port: number,
+  host: string,
+  timeoutMs: number,
+): Promise<{ readonly status: number; readonly lab: boolean } | { readonly error: string }> {
   return new Promise((resolve) => {
     const sent = request(
-      { host: address, port, path: "/healthz", headers: { host: `localhost:${port}` }, timeout: 2000 },
+      { host: address, port, path: "/healthz", headers: { host }, timeout: timeoutMs },
       (answer) => {
         answer.resume();
-        resolve(answer.headers.server === LAB_SERVER ? "lab" : "other");
+        resolve({ status: answer.statusCode ?? 0, lab: answer.headers.server === LAB_SERVER });
       },
     );
-    sent.on("timeout", () => sent.destroy());
-    sent.on("error", (error: NodeJS.ErrnoException) =>
-      resolve(error.code === "ECONNREFUSED" ? "nobody" : "other"),
-    );
+    sent.on("timeout", () => sent.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" })));
+    sent.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     sent.end();
   });
+}
+
+/** Whether something answers on the port, and whether it is the lab. */
+async function whoListens(address: string, port: number): Promise<"lab" | "other" | "nobody"> {
+  const answer = await askHealthz(address, port, `localhost:${port}`, 2000);
+  if ("error" in answer) return answer.error === "ECONNREFUSED" ? "nobody" : "other";
+  return answer.lab ? "lab" : "other";
 }
 
 function canListen(address: string, port: number): Promise<boolean> {
@@ -157,19 +167,9 @@ async function names(config: DoctorConfig): Promise<Finding[]> {
 }
 
 /** A lab origin asked as a browser would, at the host port it is published on. */
-function answersAsTheLab(origin: string, address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sent = request(
-      { host: address, port, path: "/healthz", headers: { host: new URL(origin).host }, timeout: 3000 },
-      (answer) => {
-        answer.resume();
-        resolve(answer.statusCode === 200 && answer.headers.server === LAB_SERVER);
-      },
-    );
-    sent.on("timeout", () => sent.destroy());
-    sent.on("error", () => resolve(false));
-    sent.end();
-  });
+async function answersAsTheLab(origin: string, address: string, port: number): Promise<boolean> {
+  const answer = await askHealthz(address, port, new URL(origin).host, 3000);
+  return !("error" in answer) && answer.status === 200 && answer.lab;
 }
 
 async function lab(config: DoctorConfig): Promise<Finding[]> {
@@ -219,5 +219,3 @@ export const CHECKS: readonly (readonly [string, Check])[] = [
   ["lab", lab],
   ["grader image", graderImage],
 ];
-
-export type { LabOrigins };

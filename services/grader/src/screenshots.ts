@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
 import { loadEnvFile } from "../../shared/src/env.ts";
-import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
 import { CHROMIUM_FLAGS } from "./browser-probe.ts";
 import { readGraderConfig } from "./config.ts";
@@ -21,13 +20,11 @@ interface Shot {
 
 /** Sends one request from the page's console and waits for its outcome. */
 async function send(page: Page, target: string, path = "/headers"): Promise<void> {
-  const { ids, data, states } = CONSOLE;
+  const { ids, data } = CONSOLE;
   await page.selectOption(`#${ids.path}`, path);
   await page.selectOption(`#${ids.target}`, target);
   await page.click(`#${ids.send}`);
-  const done = [states.allowed, states.blocked, states.policyFailed, states.notReached]
-    .map((state) => `#${ids.outcome}[data-${data.state}="${state}"]`)
-    .join(", ");
+  const done = CONSOLE.settled.map((state) => `#${ids.outcome}[data-${data.state}="${state}"]`).join(", ");
   await page.locator(done).waitFor();
 }
 
@@ -62,7 +59,7 @@ const SHOTS: readonly Shot[] = [
 const env = loadEnvFile();
 const config = readGraderConfig([], env);
 if (config === undefined) throw new Error("unreachable: no --help here");
-const labDir = env.LAB_DIR ?? DEFAULT_LAB_DIR;
+const { labDir } = config;
 becomeOwnerOf(labDir);
 const browser = await chromium.launch({
   executablePath: config.chromiumPath,

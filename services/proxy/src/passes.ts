@@ -2,7 +2,7 @@
 // passes, run in order. A pass answers the request itself (and the list stops there), or leaves it
 // for the next; what survives every pass is forwarded to the route's upstream.
 import type { IncomingMessage } from "node:http";
-import type { Answer } from "../../shared/src/admission.ts";
+import { type Answer, firstAnswer } from "../../shared/src/admission.ts";
 import type { ProxyConfig } from "./config.ts";
 import { REMOVED_BEHIND_TRUSTED_FORWARDER, REMOVED_FROM_REQUESTS, removeHeaders } from "./headers.ts";
 import { hostName, isLoopbackName } from "./host.ts";
@@ -79,9 +79,5 @@ export const PROXY_PASSES: readonly ProxyPass[] = [originForm, route, bodyLimit,
 
 /** Runs the passes in order: the first answer, or undefined when the request is to be forwarded. */
 export function runPasses(exchange: Exchange, config: ProxyConfig): Answer | undefined {
-  for (const pass of PROXY_PASSES) {
-    const answer = pass(exchange, config);
-    if (answer !== undefined) return answer;
-  }
-  return undefined;
+  return firstAnswer(PROXY_PASSES, exchange, config);
 }

@@ -47,13 +47,21 @@ function serverWideOptions(req: IncomingMessage): Answer | undefined {
 
 export const ADMISSION_PASSES: readonly AdmissionPass[] = [httpVersion, singleHost, serverWideOptions];
 
-/** The answer of the first pass that has one; undefined when the request is the service's to handle. */
-export function admit(req: IncomingMessage): Answer | undefined {
-  for (const pass of ADMISSION_PASSES) {
-    const answer = pass(req);
+/** Runs `passes` in order on the same arguments: the first answer, or undefined when none answers. */
+export function firstAnswer<A extends unknown[]>(
+  passes: readonly ((...args: A) => Answer | undefined)[],
+  ...args: A
+): Answer | undefined {
+  for (const pass of passes) {
+    const answer = pass(...args);
     if (answer !== undefined) return answer;
   }
   return undefined;
+}
+
+/** The answer of the first pass that has one; undefined when the request is the service's to handle. */
+export function admit(req: IncomingMessage): Answer | undefined {
+  return firstAnswer(ADMISSION_PASSES, req);
 }
 
 /** CONNECT (RFC 9110 §9.3.6) as raw bytes: Node hands it over as a socket, not as a request. */

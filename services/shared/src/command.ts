@@ -1,6 +1,10 @@
 // Commands the host-side tools run (docker, mostly: the doctor, grade:class), never throwing on a
 // failure: the exit code and both outputs come back for the caller to put in words.
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The project folder, where docker-compose.yml is: where the host-side tools run Compose. */
+export const PROJECT_DIR = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface CommandResult {
   readonly code: number;

@@ -1,6 +1,20 @@
 // The request console's page (services/app) and the grader that drives it (services/grader) agree on
 // these names: the page is rendered with them, its script is served with them, and the grader looks
 // for them. A change here changes all three at once.
+const STATES = Object.freeze({
+  idle: "idle",
+  pending: "pending",
+  allowed: "allowed",
+  blocked: "blocked",
+  /** Not a CORS decision: the student's policy failed on the request (issue #15). */
+  policyFailed: "policy-failed",
+  /**
+   * Not a CORS decision about the lab: the request never reached it (a name that does not resolve,
+   * or a cloud workspace's port forwarder answering with its sign-in; issue #9).
+   */
+  notReached: "not-reached",
+});
+
 export const CONSOLE = Object.freeze({
   /** Element ids. */
   ids: Object.freeze({
@@ -29,19 +43,9 @@ export const CONSOLE = Object.freeze({
     /** With the state `allowed`: "read" when the answer the page read held the victim's secret (/me). */
     secret: "secret",
   }),
-  states: Object.freeze({
-    idle: "idle",
-    pending: "pending",
-    allowed: "allowed",
-    blocked: "blocked",
-    /** Not a CORS decision: the student's policy failed on the request (issue #15). */
-    policyFailed: "policy-failed",
-    /**
-     * Not a CORS decision about the lab: the request never reached it (a name that does not resolve,
-     * or a cloud workspace's port forwarder answering with its sign-in; issue #9).
-     */
-    notReached: "not-reached",
-  }),
+  states: STATES,
+  /** The states a request ends in: once the outcome shows one of these, the request is done. */
+  settled: Object.freeze([STATES.allowed, STATES.blocked, STATES.policyFailed, STATES.notReached] as const),
   /**
    * The query parameter that marks each request the console sends, so that the page can find the
    * app's record of it (/requests.json) when the browser withholds the answer.

@@ -3,21 +3,25 @@
 // of it (the page shows that explanation), and the grader's hints say the same in the same words.
 // Rule names are Chromium's DevTools CorsError codes, the vocabulary MDN's CORS errors also follow.
 
-export type CorsRule =
-  | "PreflightInvalidStatus"
-  | "PreflightMissingAllowOriginHeader"
-  | "PreflightMultipleAllowOriginValues"
-  | "PreflightWildcardOriginNotAllowed"
-  | "PreflightAllowOriginMismatch"
-  | "PreflightInvalidAllowCredentials"
-  | "MethodDisallowedByPreflightResponse"
-  | "HeaderDisallowedByPreflightResponse"
-  | "MissingAllowOriginHeader"
-  | "MultipleAllowOriginValues"
-  | "InvalidAllowOriginValue"
-  | "WildcardOriginNotAllowed"
-  | "AllowOriginMismatch"
-  | "InvalidAllowCredentials";
+/** Every rule, by the code Chromium reports when a response fails it. */
+export const CORS_RULES = [
+  "PreflightInvalidStatus",
+  "PreflightMissingAllowOriginHeader",
+  "PreflightMultipleAllowOriginValues",
+  "PreflightWildcardOriginNotAllowed",
+  "PreflightAllowOriginMismatch",
+  "PreflightInvalidAllowCredentials",
+  "MethodDisallowedByPreflightResponse",
+  "HeaderDisallowedByPreflightResponse",
+  "MissingAllowOriginHeader",
+  "MultipleAllowOriginValues",
+  "InvalidAllowOriginValue",
+  "WildcardOriginNotAllowed",
+  "AllowOriginMismatch",
+  "InvalidAllowCredentials",
+] as const;
+
+export type CorsRule = (typeof CORS_RULES)[number];
 
 /** What the browser sent, as far as the check cares. */
 export interface CheckedRequest {
@@ -39,7 +43,7 @@ export interface CheckedAnswer {
 const SIMPLE_METHODS = new Set(["GET", "HEAD", "POST"]);
 
 /** The values of a header that may be sent once or several times (Node joins repeats with ", "). */
-const list = (value: string | undefined) =>
+export const headerList = (value: string | undefined) =>
   (value ?? "")
     .split(",")
     .map((item) => item.trim())
@@ -51,7 +55,7 @@ type Prefix = "" | "Preflight";
 function originCheck(request: CheckedRequest, answer: CheckedAnswer, prefix: Prefix): CorsRule | undefined {
   const allowOrigin = answer.headers["access-control-allow-origin"];
   if (allowOrigin === undefined) return `${prefix}MissingAllowOriginHeader`;
-  if (list(allowOrigin).length > 1) return `${prefix}MultipleAllowOriginValues`;
+  if (headerList(allowOrigin).length > 1) return `${prefix}MultipleAllowOriginValues`;
   const value = allowOrigin.trim();
   if (value === "*") {
     if (request.credentials) return `${prefix}WildcardOriginNotAllowed`;
@@ -78,12 +82,14 @@ export function failedRule(
     if (preflight.status < 200 || preflight.status > 299) return "PreflightInvalidStatus";
     const origin = originCheck(request, preflight, "Preflight");
     if (origin !== undefined) return origin;
-    const methods = list(preflight.headers["access-control-allow-methods"]);
+    const methods = headerList(preflight.headers["access-control-allow-methods"]);
     const anyMethod = methods.includes("*") && !request.credentials;
     if (!SIMPLE_METHODS.has(request.method) && !anyMethod && !methods.includes(request.method)) {
       return "MethodDisallowedByPreflightResponse";
     }
-    const allowed = list(preflight.headers["access-control-allow-headers"]).map((name) => name.toLowerCase());
+    const allowed = headerList(preflight.headers["access-control-allow-headers"]).map((name) =>
+      name.toLowerCase(),
+    );
     const anyHeader = allowed.includes("*") && !request.credentials;
     if (!anyHeader && request.unsafeHeaders.some((name) => !allowed.includes(name))) {
       return "HeaderDisallowedByPreflightResponse";
@@ -116,22 +122,5 @@ export function explainRule(rule: CorsRule, page: string, target: string, reques
 }
 
 export function isCorsRule(value: string): value is CorsRule {
-  return CORS_RULES.includes(value as CorsRule);
+  return (CORS_RULES as readonly string[]).includes(value);
 }
-
-export const CORS_RULES: readonly CorsRule[] = [
-  "PreflightInvalidStatus",
-  "PreflightMissingAllowOriginHeader",
-  "PreflightMultipleAllowOriginValues",
-  "PreflightWildcardOriginNotAllowed",
-  "PreflightAllowOriginMismatch",
-  "PreflightInvalidAllowCredentials",
-  "MethodDisallowedByPreflightResponse",
-  "HeaderDisallowedByPreflightResponse",
-  "MissingAllowOriginHeader",
-  "MultipleAllowOriginValues",
-  "InvalidAllowOriginValue",
-  "WildcardOriginNotAllowed",
-  "AllowOriginMismatch",
-  "InvalidAllowCredentials",
-];

@@ -51,5 +51,3 @@ export const DEFAULTS = {
   // Building.
   NODE_IMAGE: "node:24-bookworm-slim",
 } as const;
-
-export type DefaultedSetting = keyof typeof DEFAULTS;

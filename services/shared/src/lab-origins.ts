@@ -257,15 +257,17 @@ export function servedDirectly(role: ServedRole): boolean {
   return DIRECT.has(role);
 }
 
+/** The origins the guide's files are written with: the default set on the default ports. */
+const GUIDE_ORIGINS = readLabOrigins({ APP_PORT: "3000", PROXY_PORT: "8080", LAB_ORIGIN_SET: "default" });
+
 /**
  * `text` with every origin of the default set, and its `host:port`, replaced by the one in use: the
  * guide's files name the default origins; the guide the lab serves names the lab's own.
  */
 export function withOrigins(text: string, origins: LabOrigins): string {
-  const reference = readLabOrigins({ APP_PORT: "3000", PROXY_PORT: "8080", LAB_ORIGIN_SET: "default" });
   const replacements = new Map<string, string>();
-  for (const role of Object.keys(reference.byRole) as ServedRole[]) {
-    const from = reference.byRole[role];
+  for (const role of Object.keys(GUIDE_ORIGINS.byRole) as ServedRole[]) {
+    const from = GUIDE_ORIGINS.byRole[role];
     const to = origins.byRole[role];
     replacements.set(from, to);
     replacements.set(new URL(from).host, new URL(to).host);

@@ -44,7 +44,7 @@ export interface ConsoleOutcome {
 /** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
 export async function useRequestConsole(request: ConsoleRequest): Promise<ConsoleOutcome> {
   const { contract, target, path, kind, run, timeoutMs } = request;
-  const { ids, data, states } = contract;
+  const { ids, data } = contract;
   const kinds = document.getElementById(ids.kind);
   const paths = document.getElementById(ids.path);
   const select = document.getElementById(ids.target);
@@ -59,9 +59,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
   const done = () =>
     outcome.dataset[data.run] === String(run) &&
-    ([states.allowed, states.blocked, states.policyFailed, states.notReached] as string[]).includes(
-      outcome.dataset[data.state] ?? "",
-    );
+    (contract.settled as readonly string[]).includes(outcome.dataset[data.state] ?? "");
   form.requestSubmit();
   await new Promise<void>((resolve, reject) => {
     const observer = new MutationObserver(() => {
