@@ -1,6 +1,8 @@
-# One Dockerfile, two images:
+# One Dockerfile, three images:
 #   lab     (default) runs the app or the proxy: `node services/app/src/main.ts` / `.../proxy/src/main.ts`
 #   grader  adds Debian's Chromium (its headless shell) and runs the origin matrix
+#   engines the grader with Firefox ESR and WebKitGTK besides Chromium (issue #14), built only when
+#           asked for (`npm run grade:engines`), so the grader image stays as small as it is
 # Node runs the TypeScript sources directly (type stripping), so there is no build step.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -33,6 +35,30 @@ RUN mkdir -p /reports && chown node:node /reports
 # No USER here: the grader starts as root only to become the owner of the mounted /reports folder
 # (see services/grader/src/report-owner.ts), so reports belong to the user whatever their user id.
 # Arguments after the service name (`run --rm grader --expect FILE`) go to the grader itself.
+ENTRYPOINT ["node", "services/grader/src/main.ts"]
+
+FROM ${NODE_IMAGE} AS engines
+# Firefox ESR runs headless; WebKitGTK's MiniBrowser has no headless mode, so it runs under Xvfb.
+# MiniBrowser lives in the architecture's library folder; the link gives it one path everywhere.
+# The Mesa drivers stay: WebKitGTK draws through them even with nothing on screen.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium-headless-shell firefox-esr webkit2gtk-driver xvfb \
+      fonts-liberation \
+ && ln -s /usr/lib/*/webkit2gtk-4.1/MiniBrowser /usr/local/bin/MiniBrowser \
+ && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man
+ENV NODE_ENV=production \
+    CHROMIUM_PATH=/usr/bin/chromium-headless-shell \
+    FIREFOX_PATH=/usr/bin/firefox-esr \
+    MINIBROWSER_PATH=/usr/local/bin/MiniBrowser \
+    REPORT_DIR=/reports \
+    HOME=/tmp
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY services/shared ./services/shared
+COPY services/grader ./services/grader
+COPY lab ./lab
+RUN mkdir -p /reports && chown node:node /reports
 ENTRYPOINT ["node", "services/grader/src/main.ts"]
 
 FROM ${NODE_IMAGE} AS lab

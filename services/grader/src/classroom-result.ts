@@ -56,6 +56,8 @@ export interface GradedStep {
   readonly name: string;
   readonly passed: boolean;
   readonly message: string;
+  /** Whether the step passed in each engine the run graded in (issue #14); absent when none ran. */
+  readonly browsers?: Readonly<Record<string, boolean>>;
 }
 
 export interface ClassroomResult {
@@ -78,6 +80,7 @@ export interface ClassroomResult {
     readonly score: number;
     readonly "max-score": number;
     readonly message: string;
+    readonly browsers?: Readonly<Record<string, boolean>>;
   }[];
 }
 
@@ -96,6 +99,7 @@ export function classroomResult(
     score: step.passed ? 1 : 0,
     "max-score": 1,
     message: step.message,
+    ...(step.browsers ? { browsers: step.browsers } : {}),
   }));
   return {
     schema: RESULT_SCHEMA,

@@ -5,6 +5,7 @@ import { ConfigError, type Env, readInteger, readString } from "../../shared/src
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
+import { ENGINES, type EngineName } from "./engines/engine.ts";
 
 export interface GraderConfig {
   /** The lab's origins by role, in the origin set the lab runs with. */
@@ -22,7 +23,10 @@ export interface GraderConfig {
    * REPORTS_DIR on the user's machine.
    */
   readonly reportDirShown: string;
-  readonly chromiumPath: string;
+  /** The engines the run grades in, in ENGINES' order (issue #14). */
+  readonly browsers: readonly EngineName[];
+  /** Each engine's executable. */
+  readonly executables: Readonly<Record<EngineName, string>>;
   readonly timeoutMs: number;
   /** Chromium's --host-resolver-rules; empty for none. */
   readonly hostResolverRules: string;
@@ -34,14 +38,16 @@ export interface GraderConfig {
   readonly servicePort: number;
 }
 
-export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--report-dir DIR]
+export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR]
 
-Loads each lab origin's page in Chromium, fetches every other origin's /headers from it, and
+Loads each lab origin's page in a browser, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
 
   --step N           check step N of the guide (lab/manifest.json names its expectations)
   --all              check every step of the guide, or with --step N the steps 1 to N
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
+  --browser B        chromium (default: GRADER_BROWSER or chromium), firefox, webkit, or all;
+                     Firefox and WebKit are in the engines image (npm run grade:engines)
   --report-dir DIR   where the reports are written (default: REPORT_DIR or ./reports):
                      origin-matrix.json, origin-matrix.junit.xml, and result.json (Classroom 50)
   --help             show this text
@@ -78,7 +84,14 @@ export class UsageError extends Error {
 
 /** Undefined means `--help` was asked for. */
 export function readGraderConfig(argv: readonly string[], env: Env): GraderConfig | undefined {
-  let values: { step?: string; all?: boolean; expect?: string; "report-dir"?: string; help?: boolean };
+  let values: {
+    step?: string;
+    all?: boolean;
+    expect?: string;
+    browser?: string;
+    "report-dir"?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -86,6 +99,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
         step: { type: "string" },
         all: { type: "boolean" },
         expect: { type: "string" },
+        browser: { type: "string" },
         "report-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -116,11 +130,28 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir,
     reportDirShown: values["report-dir"] ?? readString(env, "REPORTS_DIR", reportDir),
-    chromiumPath: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
+    browsers: readBrowsers(values.browser, env),
+    executables: {
+      chromium: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
+      firefox: readString(env, "FIREFOX_PATH", DEFAULTS.FIREFOX_PATH),
+      webkit: readString(env, "MINIBROWSER_PATH", DEFAULTS.MINIBROWSER_PATH),
+    },
     timeoutMs: readInteger(env, "GRADER_TIMEOUT_MS", DEFAULTS.GRADER_TIMEOUT_MS, 1000, 300_000),
     hostResolverRules: readString(env, "GRADER_HOST_RESOLVER_RULES", DEFAULTS.GRADER_HOST_RESOLVER_RULES),
     trustedCertificates: readCertificates(env, "GRADER_TRUSTED_CA_FILE"),
     identity: readSubmissionIdentity(env),
     servicePort: readInteger(env, "GRADER_SERVICE_PORT", DEFAULTS.GRADER_SERVICE_PORT, 0, 65535),
   };
+}
+
+const BROWSER_CHOICES = `${ENGINES.join(", ")} or all`;
+
+/** The engines of `--browser`, else of GRADER_BROWSER: one engine's name, or `all`. */
+function readBrowsers(flag: string | undefined, env: Env): readonly EngineName[] {
+  const value = (flag ?? readString(env, "GRADER_BROWSER", DEFAULTS.GRADER_BROWSER)).trim().toLowerCase();
+  if (value === "all") return ENGINES;
+  if ((ENGINES as readonly string[]).includes(value)) return [value as EngineName];
+  if (flag !== undefined)
+    throw new UsageError(`--browser takes ${BROWSER_CHOICES}, not ${JSON.stringify(flag)}`);
+  throw new ConfigError("GRADER_BROWSER", value, BROWSER_CHOICES);
 }

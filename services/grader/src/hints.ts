@@ -1,7 +1,8 @@
-// Plain words for a pair that is not as expected, from what Chromium said (its CORS error codes:
-// the Network.CorsError values of the DevTools protocol), in the words of the lab's one table of
-// CORS rules (services/shared/src/cors-rules.ts). Each hint says where to look next.
-import { explainRule, isCorsRule } from "../../shared/src/cors-rules.ts";
+// Plain words for a pair that is not as expected, from what the browser said (Chromium's CORS error
+// codes, the Network.CorsError values of the DevTools protocol; Firefox's and WebKit's words read as
+// the MDN name of the failed rule), in the words of the lab's one table of CORS rules
+// (services/shared/src/cors-rules.ts). Each hint says where to look next.
+import { type CorsRule, explainRule, isCorsRule, MDN_NAMES } from "../../shared/src/cors-rules.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import type { PairResult } from "./matrix.ts";
 
@@ -78,10 +79,26 @@ export function hintFor(result: PairResult, origins: LabOrigins = readLabOrigins
   if (got.cause === "other") {
     return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). ${RESOLVES[origins.set](origins)}`;
   }
-  const why = isCorsRule(got.reason)
-    ? explainRule(got.reason, page, target)
-    : `Chromium blocked it with CORS error ${got.reason}.`;
+  const rule = ruleOf(got);
+  const why = rule
+    ? explainRule(rule, page, target)
+    : `The browser blocked it with CORS error ${got.reason}.`;
   if (expected.expect === "allowed")
     return `${why} This step expects ${page} to be allowed: see ${POLICY_FILE}.`;
-  return `${why} This step expects the block to be ${expected.reason ?? "a CORS block"} instead.`;
+  const wanted = expected.reason ?? "a CORS block";
+  const mdn = isCorsRule(wanted) && !isCorsRule(got.reason) ? ` (${MDN_NAMES[wanted]})` : "";
+  return `${why} This step expects the block to be ${wanted}${mdn} instead.`;
+}
+
+/**
+ * The rule a CORS block failed, in Chromium's codes, to explain it: Chromium's own code, or the rule
+ * the lab's record names when it is the one another engine's words map to.
+ */
+function ruleOf(got: PairResult["got"]): CorsRule | undefined {
+  if (got.result !== "blocked" || got.cause !== "cors") return undefined;
+  if (isCorsRule(got.reason)) return got.reason;
+  const recorded = got.explained;
+  return recorded !== undefined && isCorsRule(recorded) && MDN_NAMES[recorded] === got.rule
+    ? recorded
+    : undefined;
 }

@@ -1,3 +1,4 @@
+import { isCorsRule, MDN_NAMES } from "../../shared/src/cors-rules.ts";
 import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
 import type { Outcome, PageKeeper } from "./browser-probe.ts";
 import {
@@ -39,7 +40,17 @@ export function judge(expected: PairExpectation, got: Outcome): boolean {
     return got.result === "allowed" && (expected.readsRequestId !== true || got.requestId !== null);
   }
   if (got.result !== "blocked" || got.cause !== "cors") return false;
-  return expected.reason === undefined || expected.reason === got.reason;
+  return expected.reason === undefined || sameRule(expected.reason, got);
+}
+
+/**
+ * Whether a CORS block is for the rule an expectation names by Chromium's code: Chromium's own code
+ * is compared as it is; another engine's by the MDN name of its rule (issue #14).
+ */
+function sameRule(expected: string, got: Extract<Outcome, { cause: "cors" }>): boolean {
+  if (got.reason === expected) return true;
+  if (isCorsRule(got.reason) || !isCorsRule(expected)) return false;
+  return got.rule !== undefined && got.rule === MDN_NAMES[expected];
 }
 
 /** The page origins of a run: the lab's own, then the step's extra ones (e.g. an attacker's). */
@@ -93,9 +104,7 @@ export async function runMatrix(
   const use = {
     kind: expectations.request,
     path: expectations.path,
-    ...(expectations.signedIn
-      ? { signedIn: await probe.signedIn(expectations.signedIn), signedInAt: expectations.signedIn }
-      : {}),
+    ...(expectations.signedIn ? { signedInAt: expectations.signedIn } : {}),
   };
   const byPage = await Promise.all(
     pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, use)),

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { RequestKind } from "../../shared/src/console-contract.ts";
 import type { Outcome } from "./browser-probe.ts";
 import { type ClassroomResult, RESULT_FILE } from "./classroom-result.ts";
+import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
 import type { PairExpectation } from "./expectations.ts";
 import type { PairResult, Summary } from "./matrix.ts";
 import { renderMarkdownSummary, SUMMARY_FILE } from "./summary-markdown.ts";
@@ -20,9 +21,11 @@ export interface Report {
   readonly pageCount: number;
   readonly startedAt: string;
   readonly durationMs: number;
-  /** Starting Chromium, and running every pair once it is up. */
+  /** Starting the browser, and running every pair once it is up. */
   readonly timings: { readonly launchMs: number; readonly matrixMs: number };
-  readonly chromium: string;
+  /** The engine the check ran in (issue #14), and its version. */
+  readonly engine: EngineName;
+  readonly browser: string;
   readonly origins: readonly string[];
   readonly summary: Summary;
   readonly pairs: readonly (PairResult & { readonly hint: string | undefined })[];
@@ -61,8 +64,19 @@ const xml = (text: string) =>
     .replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char)
     .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/gu, "");
 
-/** The reports as JUnit XML: a test suite per check, a test case per pair, for CI and classroom tools. */
+/** The engine and its version, in words: "Firefox 153.7.0". */
+export const browserOf = (report: Pick<Report, "engine" | "browser">) =>
+  `${ENGINE_TITLES[report.engine]} ${report.browser}`;
+
+/** Each engine of the reports once, in words, in the order they first appear. */
+export const browsersOf = (reports: readonly Report[]) => [...new Set(reports.map(browserOf))];
+
+/**
+ * The reports as JUnit XML: a test suite per check (per check and engine when several ran), a test
+ * case per pair, for CI and classroom tools; each suite names its browser in a property.
+ */
 export function renderJUnit(reports: readonly Report[]): string {
+  const engines = new Set(reports.map((report) => report.engine)).size > 1;
   const suites = reports.map((report) => {
     const seconds = (report.durationMs / 1000).toFixed(3);
     const cases = report.pairs.map((pair) => {
@@ -76,7 +90,9 @@ export function renderJUnit(reports: readonly Report[]): string {
       return `    <testcase classname="${xml(pair.page)}" name="${xml(name)}">${failure}</testcase>`;
     });
     const counts = `tests="${report.summary.pairs}" failures="${report.summary.failed}" errors="0" skipped="0"`;
-    return `  <testsuite name="${xml(report.title)}" ${counts} time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">
+    const name = engines ? `${report.title} (${ENGINE_TITLES[report.engine]})` : report.title;
+    return `  <testsuite name="${xml(name)}" ${counts} time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">
+    <properties><property name="browser" value="${xml(browserOf(report))}"/></properties>
 ${cases.join("\n")}
   </testsuite>`;
   });
@@ -133,7 +149,8 @@ export function writeClassroomResult(directory: string, result: ClassroomResult)
 }
 
 /**
- * Writes the JSON report (one check's report, or with several the run's `steps`), the JUnit XML, the
+ * Writes the JSON report (one check's report, or with several checks or engines the run's `steps`,
+ * a report per check and engine), the JUnit XML, the
  * Markdown summary and the Classroom 50 result; returns the JSON report's path.
  */
 export async function writeReport(
@@ -149,7 +166,7 @@ export async function writeReport(
           title: `Steps ${reports.map((report) => report.step ?? report.expectations).join(", ")}`,
           startedAt: reports[0]?.startedAt,
           durationMs: reports.reduce((sum, report) => sum + report.durationMs, 0),
-          chromium: reports[0]?.chromium,
+          browsers: browsersOf(reports),
           score: { passed: result.score, steps: result["max-score"] },
           steps: reports,
         };

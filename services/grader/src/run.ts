@@ -1,5 +1,6 @@
 // One run of the grader, top to bottom: read the configuration and the checks, become the reports'
-// owner, make sure the lab answers, start Chromium, run each check's matrix, then write the reports.
+// owner, make sure the lab answers, start the browsers, run each check's matrix in each, then write
+// the reports.
 // Every way it can end is an exit code (exit-codes.ts); nothing here calls process.exit.
 import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
@@ -7,6 +8,8 @@ import { BrowserProbe, type PageKeeper } from "./browser-probe.ts";
 import { type Check, resolveChecks } from "./checks.ts";
 import { type ClassroomResult, classroomResult, type GradedStep } from "./classroom-result.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
+import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
+import { EngineMissingError, launchEngine } from "./engines/launch.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import { ExpectationsError } from "./expectations.ts";
 import { hintFor } from "./hints.ts";
@@ -15,30 +18,31 @@ import { pageOrigins, runMatrix, summarize } from "./matrix.ts";
 import { checkReachability } from "./reachability.ts";
 import { type Report, writeClassroomResult, writeReport } from "./report.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
-import { renderHeading, renderResult, renderScore } from "./terminal.ts";
+import { renderCheck, renderScore } from "./terminal.ts";
 
 export interface Terminal {
   out(text: string): void;
   err(text: string): void;
 }
 
-/** Where a run's browser comes from: a Chromium of its own (the command line), or the warm grader's. */
+/** Where a run's browsers come from: its own (the command line), or the warm grader's Chromium. */
 export interface BrowserSource {
-  /** A running browser for `config`; throws when Chromium cannot start. */
-  acquire(config: GraderConfig, client: LabClient): Promise<BrowserProbe>;
+  /** A running `engine` for `config`; throws when it cannot start. */
+  acquire(config: GraderConfig, client: LabClient, engine: EngineName): Promise<BrowserProbe>;
   release(probe: BrowserProbe): Promise<void>;
 }
 
-/** A new Chromium for the run, closed after it. */
+/** A new browser for the run, closed after it. */
 export const OWN_BROWSER: BrowserSource = {
-  acquire: (config, client) =>
-    BrowserProbe.launch({
-      executablePath: config.chromiumPath,
+  acquire: async (config, client, engine) => {
+    const launched = await launchEngine(engine, config.executables[engine], {
       timeoutMs: config.timeoutMs,
       hostResolverRules: config.hostResolverRules,
       trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
-      client,
-    }),
+      origins: [...config.origins.lab, ...Object.values(config.origins.byRole)],
+    });
+    return new BrowserProbe(launched, { timeoutMs: config.timeoutMs, client });
+  },
   release: (probe) => probe.close(),
 };
 
@@ -122,35 +126,49 @@ async function grade(
   if (notTheLab.length > 0) {
     terminal.out(`Not the lab: ${notTheLab.join("; ")}. Each pair will say what answered instead.\n\n`);
   }
-  const probe = await browsers
-    .acquire(config, client)
-    .catch((error: Error) =>
-      failEveryCheck(
-        EXIT.browser,
-        `Chromium did not start from ${config.chromiumPath}: ${error.message.split("\n")[0]}`,
-      ),
+  // The engines start together (Firefox's start is the known cost) and each runs every check.
+  const started = await Promise.allSettled(
+    config.browsers.map(async (engine) => {
+      const probe = await browsers.acquire(config, client, engine);
+      return { probe, launchMs: Date.now() - startedAt.getTime() };
+    }),
+  );
+  const running = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = started.findIndex((result) => result.status === "rejected");
+  if (failed >= 0) {
+    await Promise.all(running.map(({ probe }) => browsers.release(probe).catch(() => undefined)));
+    const engine = config.browsers[failed] as EngineName;
+    const error = (started[failed] as PromiseRejectedResult).reason as Error;
+    await failEveryCheck(
+      EXIT.browser,
+      error instanceof EngineMissingError
+        ? error.message
+        : `${ENGINE_TITLES[engine]} did not start from ${config.executables[engine]}: ${error.message.split("\n")[0]}`,
     );
-  const launchMs = Date.now() - startedAt.getTime();
-
-  // Every check of the run sees the same policy: the pages each loads stay open for the next.
-  const pages = probe.keepPagesOpen();
-  let reports: Report[];
-  try {
-    reports = await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
-      runCheck(pages, probe.version(), config, check, index === 0 ? launchMs : 0),
-    );
-  } finally {
-    await pages.close().catch(() => undefined);
-    await browsers.release(probe);
-  }
-  // In the checks' order, whichever finished first.
-  for (const report of reports) {
-    terminal.out(renderHeading(report));
-    terminal.out(renderResult(report, checks.length > 1));
   }
 
-  const graded = checks.map((check, index) => gradedStep(check, reports[index] as Report));
-  if (checks.length > 1) terminal.out(renderScore(graded));
+  // Per engine, every check of the run sees the same policy: the pages each loads stay open for the next.
+  const byEngine = await Promise.all(
+    running.map(async ({ probe, launchMs }) => {
+      const pages = probe.keepPagesOpen();
+      try {
+        return await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
+          runCheck(pages, probe, config, check, index === 0 ? launchMs : 0),
+        );
+      } finally {
+        await pages.close().catch(() => undefined);
+        await browsers.release(probe);
+      }
+    }),
+  );
+  // Check by check, each in every engine, whichever finished first.
+  const perCheck = checks.map((_, index) => byEngine.map((reports) => reports[index] as Report));
+  const several = checks.length > 1;
+  for (const reports of perCheck) terminal.out(renderCheck(reports, several));
+  const reports = perCheck.flat();
+
+  const graded = checks.map((check, index) => gradedStep(check, perCheck[index] as Report[]));
+  if (several) terminal.out(renderScore(graded));
   const result = grade(graded);
   const path = await writeReport(config.reportDir, reports, result).catch((error: NodeJS.ErrnoException) => {
     throw new GraderExit(
@@ -164,10 +182,10 @@ async function grade(
   return result.score === result["max-score"] ? EXIT.pass : EXIT.mismatch;
 }
 
-/** One check's matrix in the running browser. */
+/** One check's matrix in a running browser. */
 async function runCheck(
   pages: PageKeeper,
-  chromium: string,
+  probe: BrowserProbe,
   config: GraderConfig,
   check: Check,
   launchMs: number,
@@ -185,10 +203,11 @@ async function runCheck(
     asked: { path: expectations.path, signedIn: expectations.signedIn ?? null },
     pageCount: pageOrigins(targets, expectations).length,
     startedAt: checkStarted.toISOString(),
-    // The first check's time includes Chromium's start.
+    // The first check's time includes the browser's start.
     durationMs: matrixMs + launchMs,
     timings: { launchMs, matrixMs },
-    chromium,
+    engine: probe.engine,
+    browser: probe.version(),
     origins: targets,
     summary: summarize(results),
     pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
@@ -212,15 +231,24 @@ async function inParallel<T, R>(
   return results;
 }
 
-/** A point for a step whose every pair is as expected, with a sentence for the learner. */
-function gradedStep(check: Check, report: Report): GradedStep {
-  const { summary } = report;
-  const passed = summary.failed === 0;
+/**
+ * A point for a step whose every pair is as expected in every engine of the run, with a sentence
+ * for the learner; with several engines, each engine's verdict too.
+ */
+function gradedStep(check: Check, reports: readonly Report[]): GradedStep {
+  const failing = reports.filter((report) => report.summary.failed > 0);
+  const engines = reports.length > 1;
+  const counts = failing.map(
+    ({ engine, summary }) =>
+      `${summary.failed} of ${summary.pairs} pairs${engines ? ` in ${ENGINE_TITLES[engine]}` : ""}`,
+  );
   return {
     name: check.name,
-    passed,
-    message: passed
-      ? check.sentence
-      : `Not yet: ${check.sentence} ${summary.failed} of ${summary.pairs} pairs are not as expected.`,
+    passed: failing.length === 0,
+    message:
+      failing.length === 0
+        ? check.sentence
+        : `Not yet: ${check.sentence} ${counts.join("; ")} are not as expected.`,
+    browsers: Object.fromEntries(reports.map((report) => [report.engine, report.summary.failed === 0])),
   };
 }

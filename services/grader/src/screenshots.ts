@@ -6,8 +6,8 @@ import { chromium, type Page } from "playwright-core";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
 import { loadEnvFile } from "../../shared/src/env.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
-import { CHROMIUM_FLAGS } from "./browser-probe.ts";
 import { readGraderConfig } from "./config.ts";
+import { CHROMIUM_FLAGS } from "./engines/chromium.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
 
 interface Shot {
@@ -62,7 +62,7 @@ if (config === undefined) throw new Error("unreachable: no --help here");
 const { labDir } = config;
 becomeOwnerOf(labDir);
 const browser = await chromium.launch({
-  executablePath: config.chromiumPath,
+  executablePath: config.executables.chromium,
   args: [...CHROMIUM_FLAGS, `--host-resolver-rules=${config.hostResolverRules}`],
 });
 try {

@@ -2,7 +2,8 @@
 // reports folder on GitHub (issue #11): the score, a row per check, and what to look at in the
 // checks that need work, in the same words as the terminal.
 import type { ClassroomResult } from "./classroom-result.ts";
-import type { Report } from "./report.ts";
+import { ENGINE_TITLES } from "./engines/engine.ts";
+import { browsersOf, type Report } from "./report.ts";
 import { checkView } from "./terminal.ts";
 
 export const SUMMARY_FILE = "summary.md";
@@ -22,21 +23,26 @@ export function markdownText(text: string): string {
   );
 }
 
+/** A row per check and engine, and what to look at where a check needs work. */
 export function renderMarkdownSummary(reports: readonly Report[], result: ClassroomResult): string {
+  // The reports are check by check, each in every engine of the run (run.ts).
+  const engines = Math.max(1, Math.round(reports.length / Math.max(1, result.tests.length)));
+  const testOf = (index: number) => result.tests[Math.floor(index / engines)];
+  const nameOf = (report: Report, index: number) =>
+    `${testOf(index)?.["test-name"] ?? report.title}${engines > 1 ? ` (${ENGINE_TITLES[report.engine]})` : ""}`;
   const rows = reports.map((report, index) => {
-    const test = result.tests[index];
     const { summary } = report;
     const verdict = summary.failed === 0 ? "✅ passed" : "❌ not yet";
-    return `| ${markdownText(test?.["test-name"] ?? report.title)} | ${verdict} | ${summary.passed} of ${summary.pairs} |`;
+    return `| ${markdownText(nameOf(report, index))} | ${verdict} | ${summary.passed} of ${summary.pairs} |`;
   });
   const details = reports.flatMap((report, index) => {
     if (report.summary.failed === 0) return [];
     const view = checkView(report);
     const hints = view.hints.map((hint) => `- ${markdownText(hint)}`);
     return [
-      `### ${markdownText(result.tests[index]?.["test-name"] ?? report.title)}`,
+      `### ${markdownText(nameOf(report, index))}`,
       "",
-      markdownText(result.tests[index]?.message ?? view.summary),
+      markdownText(engines > 1 ? view.summary : (testOf(index)?.message ?? view.summary)),
       "",
       ...(hints.length > 0 ? ["What to look at:", "", ...hints, ""] : []),
     ];
@@ -49,7 +55,7 @@ export function renderMarkdownSummary(reports: readonly Report[], result: Classr
     ...rows,
     "",
     ...details,
-    `Graded in Chromium ${markdownText(reports[0]?.chromium ?? "")}; the reports are in the run's artifacts.`,
+    `Graded in ${markdownText(browsersOf(reports).join(", "))}; the reports are in the run's artifacts.`,
     "",
   ].join("\n");
 }

@@ -2,8 +2,9 @@
 // work, its summary, and with several checks the score.
 import type { RequestKind } from "../../shared/src/console-contract.ts";
 import type { CheckView } from "../../shared/src/warm-grader.ts";
+import { ENGINE_TITLES } from "./engines/engine.ts";
 import type { PairResult, Summary } from "./matrix.ts";
-import { describeExpected, describeGot, type Report } from "./report.ts";
+import { browserOf, describeExpected, describeGot, type Report } from "./report.ts";
 
 const REQUESTS: Readonly<Record<RequestKind, string>> = {
   simple: "simple GET",
@@ -16,31 +17,36 @@ function whatRan(report: Report): string {
   const { asked } = report;
   const of = asked.path === "/headers" ? "" : ` of ${asked.path}`;
   const signedIn = asked.signedIn ? `, the browser signed in as the victim at ${asked.signedIn}` : "";
-  return `Chromium ${report.chromium}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}`;
+  return `${browserOf(report)}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}`;
 }
 
-export function renderHeading(report: Report): string {
-  return `${report.title}\n${whatRan(report)}\n`;
-}
-
-const COLUMNS = ["page origin", "target", "request", "expected", "got", "Chromium's reason"] as const;
+const COLUMNS = ["page origin", "target", "request", "expected", "got", "browser's reason"] as const;
 
 /** Each pair's cells, in COLUMNS' order: the words of the table, wherever it is shown. */
 function cellsOf(r: PairResult, request: RequestKind): string[] {
-  return [
-    r.page,
-    r.target,
-    request,
-    describeExpected(r.expected),
-    describeGot(r.got),
-    r.got.result === "blocked" ? r.got.reason : "",
-  ];
+  return [r.page, r.target, request, describeExpected(r.expected), describeGot(r.got), reasonOf(r)];
 }
 
-/** A plain-text table, one row per pair, padded to line up in a terminal. */
-export function renderTable(results: readonly PairResult[], request: RequestKind): string {
-  const header = [...COLUMNS, ""];
-  const rows = results.map((r) => [...cellsOf(r, request), r.pass ? "ok" : "MISMATCH"]);
+/** A block's reason as the engine gave it, and where its rule came from when not the engine alone. */
+function reasonOf({ got }: PairResult): string {
+  if (got.result !== "blocked") return "";
+  return got.cause === "cors" && got.evidence ? `${got.reason} (from ${got.evidence})` : got.reason;
+}
+
+/**
+ * A plain-text table, one row per pair, padded to line up in a terminal; with several engines, each
+ * engine's rows, and a column that says which.
+ */
+export function renderTable(reports: readonly Report[]): string {
+  const engines = reports.length > 1;
+  const header = [...(engines ? ["engine"] : []), ...COLUMNS, ""];
+  const rows = reports.flatMap((report) =>
+    report.pairs.map((r) => [
+      ...(engines ? [ENGINE_TITLES[report.engine]] : []),
+      ...cellsOf(r, report.request),
+      r.pass ? "ok" : "MISMATCH",
+    ]),
+  );
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
@@ -53,8 +59,7 @@ export function renderTable(results: readonly PairResult[], request: RequestKind
 }
 
 /** The hints of the pairs that are not as expected, in plain words; empty when every pair passed. */
-export function renderHints(pairs: Report["pairs"]): string {
-  const hints = hintsOf(pairs);
+function renderHints(hints: readonly string[]): string {
   return hints.length === 0 ? "" : `What to look at:\n${hints.map((hint) => `- ${hint}`).join("\n")}\n\n`;
 }
 
@@ -78,15 +83,21 @@ export function renderSummary(summary: Summary): string {
 }
 
 /**
- * A check's result: with several checks a passing one is its summary line alone, since the tables
- * are for the checks that need work.
+ * A check's heading and result, in each engine it ran in: with several checks a passing one is its
+ * summary line alone, since the tables are for the checks that need work.
  */
-export function renderResult(report: Report, several: boolean): string {
-  const detail =
-    !several || report.summary.failed > 0
-      ? `\n${renderTable(report.pairs, report.request)}\n\n${renderHints(report.pairs)}`
-      : "";
-  return `${detail}${renderSummary(report.summary)}\n\n`;
+export function renderCheck(reports: readonly Report[], several: boolean): string {
+  const [first] = reports;
+  if (first === undefined) return "";
+  const engines = reports.length > 1;
+  const named = (report: Report, text: string) =>
+    engines ? `${ENGINE_TITLES[report.engine]}: ${text}` : text;
+  const heading = `${first.title}\n${reports.map((report) => `${whatRan(report)}\n`).join("")}`;
+  const failed = reports.some((report) => report.summary.failed > 0);
+  const hints = reports.flatMap((report) => hintsOf(report.pairs).map((hint) => named(report, hint)));
+  const detail = !several || failed ? `\n${renderTable(reports)}\n\n${renderHints(hints)}` : "";
+  const summaries = reports.map((report) => `${named(report, renderSummary(report.summary))}\n`).join("");
+  return `${heading}${detail}${summaries}\n`;
 }
 
 export function renderScore(steps: readonly { name: string; passed: boolean }[]): string {

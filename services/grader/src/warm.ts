@@ -18,6 +18,7 @@ import {
 } from "../../shared/src/warm-grader.ts";
 import type { BrowserProbe } from "./browser-probe.ts";
 import { type GraderConfig, readGraderConfig } from "./config.ts";
+import type { EngineName } from "./engines/engine.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import type { LabClient } from "./lab-client.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
@@ -30,14 +31,19 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 /** Runs waiting for the browser beyond the one being graded; any more are told the grader is busy. */
 const WAITING = 3;
 
-/** One Chromium for every run, started when the first one asks and again if it ever dies. */
+/**
+ * One Chromium for every run, started when the first one asks and again if it ever dies. The warm
+ * grader runs in the grader image, which has Chromium alone: any other engine is started per run,
+ * and so fails with the command line's words (issue #14).
+ */
 function sharedBrowser(): BrowserSource {
   let running: Promise<BrowserProbe> | undefined;
   return {
-    acquire: async (config: GraderConfig, client: LabClient) => {
+    acquire: async (config: GraderConfig, client: LabClient, engine: EngineName) => {
+      if (engine !== "chromium") return OWN_BROWSER.acquire(config, client, engine);
       const probe = running ? await running.catch(() => undefined) : undefined;
       if (probe?.connected) return probe;
-      running = OWN_BROWSER.acquire(config, client);
+      running = OWN_BROWSER.acquire(config, client, engine);
       return running;
     },
     release: async () => {},

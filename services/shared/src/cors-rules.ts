@@ -124,3 +124,28 @@ export function explainRule(rule: CorsRule, page: string, target: string, reques
 export function isCorsRule(value: string): value is CorsRule {
   return (CORS_RULES as readonly string[]).includes(value);
 }
+
+/**
+ * The failed rule in the names MDN gives CORS errors (Firefox's own names for its messages): the
+ * one vocabulary in which every engine's reason can be compared (issue #14). Coarser than Chromium's
+ * codes: the preflight's and the actual answer's check of the same header share a name.
+ */
+export const MDN_NAMES = {
+  PreflightInvalidStatus: "CORSPreflightDidNotSucceed",
+  PreflightMissingAllowOriginHeader: "CORSMissingAllowOrigin",
+  PreflightMultipleAllowOriginValues: "CORSMultipleAllowOriginNotAllowed",
+  PreflightWildcardOriginNotAllowed: "CORSNotSupportingCredentials",
+  PreflightAllowOriginMismatch: "CORSAllowOriginNotMatchingOrigin",
+  PreflightInvalidAllowCredentials: "CORSMissingAllowCredentials",
+  MethodDisallowedByPreflightResponse: "CORSMethodNotFound",
+  HeaderDisallowedByPreflightResponse: "CORSMissingAllowHeaderFromPreflight",
+  MissingAllowOriginHeader: "CORSMissingAllowOrigin",
+  MultipleAllowOriginValues: "CORSMultipleAllowOriginNotAllowed",
+  // Firefox and WebKit compare a value that is not an origin as they compare any other: no match.
+  InvalidAllowOriginValue: "CORSAllowOriginNotMatchingOrigin",
+  WildcardOriginNotAllowed: "CORSNotSupportingCredentials",
+  AllowOriginMismatch: "CORSAllowOriginNotMatchingOrigin",
+  InvalidAllowCredentials: "CORSMissingAllowCredentials",
+} as const satisfies Record<CorsRule, string>;
+
+export type MdnName = (typeof MDN_NAMES)[CorsRule];

@@ -44,6 +44,11 @@ export const DEFAULTS = {
   // loopback: step 10's attacker names must reach the proxy container instead.
   GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",
   CHROMIUM_PATH: "/usr/bin/chromium",
+  // Which engines a run uses (issue #14): chromium, firefox, webkit, or all; the engines image
+  // (`npm run grade:engines`) has all three, the grader image Chromium alone.
+  GRADER_BROWSER: "chromium",
+  FIREFOX_PATH: "/usr/bin/firefox-esr",
+  MINIBROWSER_PATH: "/usr/local/bin/MiniBrowser",
   CLASSROOM: "local",
   ASSIGNMENT: "cors-lab",
   ASSIGNMENT_TYPE: "individual",

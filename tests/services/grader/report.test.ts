@@ -53,8 +53,8 @@ describe("the JUnit report of several steps", () => {
 
 describe("the table", () => {
   it("marks the pair that is not as expected", () => {
-    const lines = renderTable(report.pairs, "credentialed").split("\n");
-    expect(lines[0]).toMatch(/^page origin +target +request +expected +got +Chromium's reason$/);
+    const lines = renderTable([{ ...report, request: "credentialed" }]).split("\n");
+    expect(lines[0]).toMatch(/^page origin +target +request +expected +got +browser's reason$/);
     expect(lines[2]).toMatch(
       /^http:\/\/app\.local:8080 +http:\/\/api\.local:8080 +credentialed +allowed +blocked \(CORS\) +MissingAllowOriginHeader +MISMATCH$/,
     );

@@ -11,7 +11,8 @@ export const report: Report = {
   startedAt: "2026-11-25T12:00:00.000Z",
   durationMs: 1500,
   timings: { launchMs: 400, matrixMs: 1000 },
-  chromium: "156",
+  engine: "chromium",
+  browser: "156",
   origins: ["http://app.local:8080", "http://api.local:8080"],
   summary: {
     pairs: 2,

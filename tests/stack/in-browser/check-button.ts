@@ -4,7 +4,7 @@
 //   cross PAGE URL...    from the console page at PAGE, POSTs to each URL as another site's script
 //                        could (no-cors), and reports the status each answer had on the wire
 import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
+import { CHROMIUM_FLAGS } from "../../../services/grader/src/engines/chromium.ts";
 
 const [mode, ...args] = process.argv.slice(2);
 const browser = await chromium.launch({

@@ -4,7 +4,7 @@
 // line: its state, the failure it names, and its sentence.
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
+import { CHROMIUM_FLAGS } from "../../../services/grader/src/engines/chromium.ts";
 import { useRequestConsole } from "../../../services/grader/src/in-page/use-console.ts";
 import { spkiHashes } from "../../../services/grader/src/lab-client.ts";
 import {

@@ -3,7 +3,7 @@
 // has made the app record a hostile Origin; reports whether both values stayed text.
 // Prints one JSON line; exit code 0 when every value was shown as text and nothing was injected.
 import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
+import { CHROMIUM_FLAGS } from "../../../services/grader/src/engines/chromium.ts";
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">`;
 

@@ -2,7 +2,7 @@
 // diagram to be drawn, and prints one JSON line: whether it became an SVG, its text, and every error
 // the page reported (console errors, uncaught exceptions, refused by the Content-Security-Policy).
 import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS } from "../../../services/grader/src/browser-probe.ts";
+import { CHROMIUM_FLAGS } from "../../../services/grader/src/engines/chromium.ts";
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -12,6 +12,7 @@ interface Outcome {
 declare const document: {
   getElementById(id: string): (Field & Outcome & { requestSubmit(): void; click(): void }) | null;
 };
+declare const location: { readonly origin: string };
 declare class MutationObserver {
   constructor(callback: () => void);
   observe(target: Outcome, options: { attributes: true }): void;
@@ -39,6 +40,8 @@ export interface ConsoleOutcome {
   readonly rule: string | undefined;
   /** "read" when the answer the page read held the victim's secret. */
   readonly secret: string | undefined;
+  /** The page's URL's origin (a sandboxed page's own origin is opaque; this is where it was served). */
+  readonly origin: string;
 }
 
 /** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
@@ -83,6 +86,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     failure: outcome.dataset[data.failure],
     rule: outcome.dataset[data.rule],
     secret: outcome.dataset[data.secret],
+    origin: location.origin,
   };
 }
 

@@ -1,0 +1,99 @@
+// What the grader needs of a browser engine (issue #14): open a page origin's console in a context
+// of its own (signed in as the victim first, if asked), run a function in it, and say in its own
+// words why a request of the console's was blocked. Everything else (which pairs, what counts as a
+// CORS block, the evidence) is the engine-neutral BrowserProbe's.
+import { CONSOLE } from "../../../shared/src/console-contract.ts";
+
+/** The engines the grader can drive; Chromium is the default, and the only one in the grader image. */
+export const ENGINES = ["chromium", "firefox", "webkit"] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export const ENGINE_TITLES: Readonly<Record<EngineName, string>> = {
+  chromium: "Chromium",
+  firefox: "Firefox",
+  webkit: "WebKit",
+};
+
+/** A page origin's console, open in an engine, in a browser context (cookies, caches) of its own. */
+export interface EngineTab {
+  /** Runs `fn(arg)` in the page and resolves with what it resolves to (plain data). */
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /**
+   * The engine's code or words for why the console's request `key` (runKey) failed, waiting up to
+   * `waitMs` for them; undefined when it gave none.
+   */
+  blockReason(key: string, waitMs: number): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** How an engine's tab opened: its console, or what loaded instead (a reason the page is not the lab's). */
+export interface Opened {
+  readonly tab: EngineTab;
+  /** Set when the page did not load, or is not the lab's console: the page's own words. */
+  readonly notLoaded?: string;
+  /** The status of the first answer to the page, when the engine knows it and it was not the lab's. */
+  readonly answeredBy?: { readonly status: number; readonly location: string | undefined };
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** The browser's version, as the browser gives it. */
+  readonly version: string;
+  /** False once the browser has gone away (crashed, killed). */
+  readonly connected: boolean;
+  /** Loads `pageUrl`, in a fresh context; signed in as the victim at `signedInAt` first, if given. */
+  open(pageUrl: string, signedInAt: string | undefined): Promise<Opened>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** How long a page load or one request may take before it counts as a failure. */
+  readonly timeoutMs: number;
+  /** Chromium's --host-resolver-rules; its `MAP` rules are followed by every engine. */
+  readonly hostResolverRules: string;
+  /** Public-key hashes of certificates to trust besides the system's (a test's port forwarder). */
+  readonly trustedSpki: readonly string[];
+  /** Every origin a page of the run may be on or fetch: the loopback names among them are relayed. */
+  readonly origins: readonly string[];
+}
+
+/**
+ * A console request known by its URL without the query and its run's number: the console marks
+ * each request `?console=PAGE.RUN`, and a page kept open for several checks fetches a URL many times.
+ */
+export function runKey(url: string): string {
+  const index = url.indexOf("?");
+  if (index < 0) return url;
+  const mark = new URLSearchParams(url.slice(index + 1)).get(CONSOLE.requestParam) ?? "";
+  return `${url.slice(0, index)} ${mark.slice(mark.lastIndexOf(".") + 1)}`;
+}
+
+/** Waits for values that arrive by key (an engine's events), for up to a given time per key. */
+export function keyedEvents(): {
+  add(key: string, value: string): void;
+  next(key: string, waitMs: number): Promise<string | undefined>;
+} {
+  const seen = new Map<string, string>();
+  const waiting = new Map<string, (value: string) => void>();
+  return {
+    add(key, value) {
+      if (!seen.has(key)) seen.set(key, value);
+      waiting.get(key)?.(value);
+    },
+    next(key, waitMs) {
+      const known = seen.get(key);
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(key);
+          resolve(undefined);
+        }, waitMs);
+        waiting.set(key, (value) => {
+          clearTimeout(timer);
+          waiting.delete(key);
+          resolve(value);
+        });
+      });
+    },
+  };
+}

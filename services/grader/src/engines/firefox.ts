@@ -1,0 +1,100 @@
+// Debian's Firefox ESR, headless, through puppeteer-core over WebDriver BiDi (no geckodriver). Firefox
+// reports a CORS block as an error-flagged script error ("Cross-Origin Request Blocked: … (Reason:
+// …)"), which BiDi forwards as a `log.entryAdded` of type javascript and puppeteer as `pageerror`
+// (puppeteer-core's bidi/Frame.ts); not on the console, and not as a failed request.
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { LAB_SERVER } from "../../../shared/src/http-server.ts";
+import { signInAsTheVictim } from "../in-page/use-console.ts";
+import {
+  type Engine,
+  type EngineOptions,
+  type EngineTab,
+  keyedEvents,
+  type Opened,
+  runKey,
+} from "./engine.ts";
+import { relayLoopbackNames } from "./loopback-relay.ts";
+import { firefoxReason } from "./reasons.ts";
+
+// The URL of the blocked request, as Firefox writes it in the sentence.
+const BLOCKED_URL = /the remote resource at (\S+?)\. \(Reason: /;
+
+export async function launchFirefox(executablePath: string, options: EngineOptions): Promise<Engine> {
+  const leaveRelays = await relayLoopbackNames(options.origins, options.hostResolverRules);
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: "firefox",
+      executablePath,
+      headless: true,
+      timeout: options.timeoutMs,
+      // Firefox cannot be told to trust one certificate alone: with extra certificates asked for,
+      // it accepts any (a test's port forwarder).
+      acceptInsecureCerts: options.trustedSpki.length > 0,
+      extraPrefsFirefox: {
+        // Nothing but the lab: no captive-portal or connectivity checks, no remote settings.
+        "network.captive-portal-service.enabled": false,
+        "network.connectivity-service.enabled": false,
+      },
+    });
+  } catch (error) {
+    await leaveRelays();
+    throw error;
+  }
+  const version = (await browser.version()).replace(/^firefox\//i, "");
+  return {
+    name: "firefox",
+    version,
+    get connected() {
+      return browser.connected;
+    },
+    open: async (pageUrl, signedInAt) => {
+      const context = await browser.createBrowserContext();
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(options.timeoutMs);
+        const reasons = keyedEvents();
+        page.on("pageerror", (error) => {
+          const message = error instanceof Error ? error.message : String(error);
+          const url = BLOCKED_URL.exec(message)?.[1];
+          const reason = firefoxReason(message);
+          if (url !== undefined && reason !== undefined) reasons.add(runKey(url), reason);
+        });
+        const tab: EngineTab = {
+          evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as never,
+          blockReason: (key, waitMs) => reasons.next(key, waitMs),
+          close: () => context.close(),
+        };
+        if (signedInAt !== undefined) await signIn(page, signedInAt, options.timeoutMs);
+        return { tab, ...(await load(page, pageUrl, options.timeoutMs)) };
+      } catch (error) {
+        await context.close();
+        throw error;
+      }
+    },
+    close: async () => {
+      await browser.close();
+      await leaveRelays();
+    },
+  };
+}
+
+/** Signs this context in as the victim at `origin`, as a student would (the page's button). */
+async function signIn(page: Page, origin: string, timeoutMs: number): Promise<void> {
+  await page.goto(`${origin}/`, { waitUntil: "load", timeout: timeoutMs });
+  await page.evaluate(signInAsTheVictim);
+  await page.waitForSelector("#signed-in", { timeout: timeoutMs });
+}
+
+async function load(page: Page, pageUrl: string, timeoutMs: number): Promise<Omit<Opened, "tab">> {
+  try {
+    const response = await page.goto(pageUrl, { waitUntil: "load", timeout: timeoutMs });
+    const first = response?.request().redirectChain()[0]?.response() ?? response;
+    if (first && first.headers().server !== LAB_SERVER) {
+      return { answeredBy: { status: first.status(), location: first.headers().location } };
+    }
+    return {};
+  } catch (error) {
+    return { notLoaded: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
+  }
+}

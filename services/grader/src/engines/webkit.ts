@@ -1,0 +1,220 @@
+// WebKitGTK's MiniBrowser under Xvfb (it has no headless mode), driven through its remote Web
+// Inspector (webkit-inspector.ts): its WebDriver gives a verdict but no reason. A MiniBrowser started
+// with --private has an ephemeral session of its own, so each page origin's console gets its own
+// browser process: its own cookies, caches and preflight cache, as a browser context elsewhere.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { retryUntil } from "../../../shared/src/retry.ts";
+import { signInAsTheVictim } from "../in-page/use-console.ts";
+import { type Engine, type EngineOptions, type EngineTab, keyedEvents, runKey } from "./engine.ts";
+import { relayLoopbackNames } from "./loopback-relay.ts";
+import { InspectorError, InspectorSession } from "./webkit-inspector.ts";
+
+const run = promisify(execFile);
+
+/** Starts Xvfb on a display number it picks itself (-displayfd), and says which. */
+async function startXvfb(timeoutMs: number): Promise<{ process: ChildProcess; display: string }> {
+  const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"], {
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  });
+  const display = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Xvfb gave no display within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    let said = "";
+    xvfb.stdio[3]?.on("data", (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes("\n")) {
+        clearTimeout(timer);
+        resolve(`:${said.trim()}`);
+      }
+    });
+    xvfb.once("error", (error) => reject(new Error(`Xvfb did not start: ${error.message}`)));
+    xvfb.once("exit", (code) => reject(new Error(`Xvfb exited (${code}) before giving a display`)));
+  });
+  return { process: xvfb, display };
+}
+
+/** A port on 127.0.0.1 nothing listens on now, for one MiniBrowser's inspector. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
+export async function launchWebKit(executablePath: string, options: EngineOptions): Promise<Engine> {
+  const { timeoutMs } = options;
+  const xvfb = await startXvfb(timeoutMs);
+  // GTK wants a display even to print the version.
+  const { stdout } = await run(executablePath, ["--version"], {
+    timeout: timeoutMs,
+    env: { ...process.env, DISPLAY: xvfb.display },
+  }).catch((error: Error) => {
+    xvfb.process.kill();
+    throw error;
+  });
+  const version = /\d+(\.\d+)+/.exec(stdout)?.[0] ?? stdout.trim();
+  const leaveRelays = await relayLoopbackNames(options.origins, options.hostResolverRules);
+  const browsers = new Set<ChildProcess>();
+  const flags = ["--private", "--enable-developer-extras=true"];
+  // WebKitGTK cannot be told to trust one certificate alone: with extra certificates asked for, it
+  // accepts any (a test's port forwarder).
+  if (options.trustedSpki.length > 0) flags.push("--ignore-tls-errors");
+  return {
+    name: "webkit",
+    version,
+    get connected() {
+      return xvfb.process.exitCode === null;
+    },
+    open: async (pageUrl, signedInAt) => {
+      const home = await mkdtemp(join(tmpdir(), "webkit-"));
+      const address = `127.0.0.1:${await freePort()}`;
+      const browser = spawn(
+        executablePath,
+        [...flags, signedInAt === undefined ? pageUrl : `${signedInAt}/`],
+        {
+          stdio: "ignore",
+          env: {
+            ...process.env,
+            DISPLAY: xvfb.display,
+            WEBKIT_INSPECTOR_HTTP_SERVER: address,
+            HOME: home,
+            XDG_CACHE_HOME: join(home, "cache"),
+            XDG_DATA_HOME: join(home, "data"),
+            XDG_CONFIG_HOME: join(home, "config"),
+          },
+        },
+      );
+      browsers.add(browser);
+      let session: InspectorSession | undefined;
+      const close = async () => {
+        session?.close();
+        browsers.delete(browser);
+        browser.kill();
+        await rm(home, { recursive: true, force: true });
+      };
+      try {
+        session = await InspectorSession.connect(address, timeoutMs);
+        const tab = inspectedTab(session, close);
+        if (signedInAt !== undefined) {
+          const home = `${signedInAt}/`;
+          const notHome = await waitForPage(session, home, timeoutMs);
+          if (notHome !== undefined)
+            return { tab, notLoaded: `${home}, to sign in there, did not load: ${notHome}` };
+          // The click navigates away before its evaluation can report back: the page says whether it worked.
+          await tab.evaluate(signInAsTheVictim, undefined).catch(() => undefined);
+          const notSignedIn = await waitForPage(session, home, timeoutMs, true);
+          if (notSignedIn !== undefined) {
+            return {
+              tab,
+              notLoaded: `signing in as the victim at ${signedInAt} did not work: ${notSignedIn}`,
+            };
+          }
+          // The signed-in page itself is already there: navigating again would only race its reload.
+          if (pageUrl !== home) await session.send("Page.navigate", { url: pageUrl });
+        }
+        const notLoaded = await waitForPage(session, pageUrl, timeoutMs);
+        return notLoaded === undefined ? { tab } : { tab, notLoaded };
+      } catch (error) {
+        await close();
+        throw error;
+      }
+    },
+    close: async () => {
+      for (const browser of browsers) browser.kill();
+      xvfb.process.kill();
+      await leaveRelays();
+    },
+  };
+}
+
+/** A tab on an inspected page: the reasons come from its Network domain, keyed by the request's URL. */
+function inspectedTab(session: InspectorSession, close: () => Promise<void>): EngineTab {
+  const reasons = keyedEvents();
+  const urls = new Map<string, string>();
+  session.on("Network.requestWillBeSent", (params) => {
+    urls.set(params.requestId as string, (params.request as { url: string }).url);
+  });
+  session.on("Network.loadingFailed", (params) => {
+    const url = urls.get(params.requestId as string);
+    if (url !== undefined && params.canceled !== true) reasons.add(runKey(url), params.errorText as string);
+  });
+  return {
+    evaluate: (fn, arg) => evaluate(session, fn, arg),
+    blockReason: (key, waitMs) => reasons.next(key, waitMs),
+    close,
+  };
+}
+
+/** Runs `fn(arg)` in the page: Runtime.evaluate has no awaitPromise upstream, so the promise is awaited by id. */
+async function evaluate<A, R>(
+  session: InspectorSession,
+  fn: (arg: A) => R | Promise<R>,
+  arg: A,
+  limitMs?: number,
+): Promise<R> {
+  const expression = `Promise.resolve((${fn.toString()})(${JSON.stringify(arg) ?? "undefined"}))`;
+  const made = (await session.send("Runtime.evaluate", { expression }, limitMs)) as {
+    result: { objectId?: string; description?: string };
+    wasThrown?: boolean;
+  };
+  if (made.wasThrown || made.result.objectId === undefined) {
+    throw new InspectorError(made.result.description ?? "the page threw");
+  }
+  const settled = (await session.send(
+    "Runtime.awaitPromise",
+    { promiseObjectId: made.result.objectId, returnByValue: true },
+    limitMs,
+  )) as { result: { value?: R; description?: string }; wasThrown?: boolean };
+  if (settled.wasThrown) throw new InspectorError(settled.result.description ?? "the page threw");
+  return settled.result.value as R;
+}
+
+/**
+ * How long one look at a loading page may take: a look sent to a page whose process is being
+ * swapped is never answered, and the next look goes to the new one.
+ */
+const LOOK_MS = 1000;
+
+/** What the page shows while it loads: its state and address, or whether it says it is signed in. */
+function look(): string {
+  const { document, location } = globalThis as unknown as {
+    document: { readyState: string; getElementById(id: string): unknown };
+    location: { href: string };
+  };
+  const signedIn = document.getElementById("signed-in") !== null ? " signed-in" : "";
+  return `${document.readyState} ${location.href}${signedIn}`;
+}
+
+/**
+ * Waits until the page at `url` has loaded (and, when asked, says it is signed in); what it showed
+ * last when `timeoutMs` passes first.
+ */
+async function waitForPage(
+  session: InspectorSession,
+  url: string,
+  timeoutMs: number,
+  signedIn = false,
+): Promise<string | undefined> {
+  const ready = (shown: string) =>
+    shown === `complete ${url} signed-in` || (!signedIn && shown === `complete ${url}`);
+  let seen = "nothing";
+  await retryUntil(
+    async () => {
+      seen = await evaluate(session, look, undefined, LOOK_MS);
+      return seen;
+    },
+    ready,
+    { timeoutMs, intervalMs: 50 },
+  ).catch(() => undefined);
+  return ready(seen) ? undefined : `it showed "${seen}" after ${timeoutMs} ms`;
+}
