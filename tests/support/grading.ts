@@ -42,6 +42,17 @@ export function grade(
   return compose(info, ["--profile", "grade", "run", "--rm", ...runOptions, "grader", ...args]);
 }
 
+/** One run of the engines image's grader (Chromium, Firefox and WebKit; issue #14), with its arguments. */
+export function gradeInEngines(info: StackInfo, args: readonly string[]): Promise<CommandResult> {
+  return compose(info, ["--profile", "engines", "run", "--rm", "engines", ...args]);
+}
+
+/** Every report of the last grader run: one per check and engine. */
+export async function readReports(info: StackInfo): Promise<Report[]> {
+  const json = JSON.parse(await readReport(info)) as Report | { steps: Report[] };
+  return "steps" in json ? json.steps : [json];
+}
+
 /** Where the scripts that drive the grader image's Chromium directly are (tests/stack/in-browser). */
 export const IN_BROWSER = "tests/stack/in-browser";
 

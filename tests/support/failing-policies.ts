@@ -1,0 +1,106 @@
+// Policies whose answers fail the browser's CORS check in different ways, each with the rule (by
+// Chromium's code) that it fails and the request that shows it. Served from a folder of their own
+// (`servePolicies`), one after another: the reason on the page (issue #12) and each engine's reason
+// (issue #14) are both checked against them.
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { RequestKind } from "../../services/shared/src/console-contract.ts";
+import type { CorsRule } from "../../services/shared/src/cors-rules.ts";
+import { eventually } from "../../services/shared/src/retry.ts";
+import { up, withEnv } from "./grading.ts";
+import { http } from "./http.ts";
+import type { StackInfo } from "./stack.ts";
+
+const setting = (body: string) => `import type { RequestHandler } from "express";
+export const corsPolicy: RequestHandler | null = (req, res, next) => {
+  const origin = req.headers.origin ?? "";
+  ${body}
+};
+`;
+const withCors = (options: string) => `import cors from "cors";
+export const corsPolicy = cors(${options});
+`;
+const NO_POLICY = "export const corsPolicy = null;\n";
+
+export const FAILING_POLICIES: readonly (readonly [CorsRule, RequestKind, string])[] = [
+  ["MissingAllowOriginHeader", "simple", NO_POLICY],
+  [
+    "AllowOriginMismatch",
+    "simple",
+    setting('res.setHeader("Access-Control-Allow-Origin", "http://elsewhere.example"); next();'),
+  ],
+  [
+    "MultipleAllowOriginValues",
+    "simple",
+    setting('res.setHeader("Access-Control-Allow-Origin", [origin, "http://elsewhere.example"]); next();'),
+  ],
+  [
+    "WildcardOriginNotAllowed",
+    "credentialed",
+    setting('res.setHeader("Access-Control-Allow-Origin", "*"); next();'),
+  ],
+  [
+    "InvalidAllowCredentials",
+    "credentialed",
+    setting('res.setHeader("Access-Control-Allow-Origin", origin); next();'),
+  ],
+  ["PreflightMissingAllowOriginHeader", "preflight", NO_POLICY],
+  [
+    "PreflightInvalidStatus",
+    "preflight",
+    setting(
+      'res.setHeader("Access-Control-Allow-Origin", origin); if (req.method === "OPTIONS") res.status(403).end(); else next();',
+    ),
+  ],
+  [
+    "MethodDisallowedByPreflightResponse",
+    "preflight",
+    withCors('{ origin: true, methods: ["GET"], allowedHeaders: ["Content-Type", "X-Lab-Token"] }'),
+  ],
+  [
+    "HeaderDisallowedByPreflightResponse",
+    "preflight",
+    withCors('{ origin: true, methods: ["GET", "PUT"], allowedHeaders: ["Content-Type"] }'),
+  ],
+];
+
+/** A policy folder of its own, served by the app until `done()` puts the stack's own policy back. */
+export async function servePolicies(info: StackInfo): Promise<{
+  project: StackInfo;
+  serve(policy: string): Promise<void>;
+  done(): Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), "cors-lab-policies-"));
+  await chmod(dir, 0o755);
+  // Not the text of any policy above, so that serving each is a change the app picks up.
+  await writeFile(
+    join(dir, "cors-policy.ts"),
+    "// before the first policy\nexport const corsPolicy = null;\n",
+  );
+  const project = withEnv(info, { CORS_POLICY_DIR: dir });
+  await up(project);
+  const version = async () => JSON.parse((await http(info.appPort, "/policy.json")).body).version as number;
+  return {
+    project,
+    serve: async (policy) => {
+      const before = await version();
+      await writeFile(join(dir, "cors-policy.ts"), policy);
+      expect(await eventually(async () => (await version()) > before, { timeoutMs: 5000 })).toBe(true);
+    },
+    done: async () => {
+      await up(info);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An expectation file (in the reports folder, /reports in the grader) that takes any verdict. */
+export async function anyVerdict(info: StackInfo, title: string, request: RequestKind): Promise<string> {
+  await writeFile(
+    join(info.reportsDir, "any-verdict.json"),
+    JSON.stringify({ title, request, default: { "same-origin": "any", "cross-origin": "any" } }),
+  );
+  return "/reports/any-verdict.json";
+}
