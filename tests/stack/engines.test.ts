@@ -33,6 +33,17 @@ async function byEngine(): Promise<Map<string, Report>> {
   return new Map((await readReports(info)).map((report) => [report.engine, report]));
 }
 
+describe("the grader image, which has Chromium alone", () => {
+  it("names the engines image when asked for Firefox, with exit code 4, and grades nothing", async () => {
+    const graded = await grade(info, ["--step", "3", "--browser", "firefox"]);
+    expect(graded.code, graded.stdout + graded.stderr).toBe(4);
+    expect(graded.stderr).toContain("Firefox is not installed here (no /usr/bin/firefox-esr)");
+    expect(graded.stderr).toContain("npm run grade:engines");
+    const result = JSON.parse(await readReport(info, "result.json"));
+    expect(result.score).toBe(0);
+  });
+});
+
 describe("the untouched lab", () => {
   it("blocks the 12 cross-origin pairs in every engine for a CORS reason, each read as a missing Allow-Origin", async () => {
     const graded = await gradeInEngines(info, ["--step", "4", "--browser", "all"]);

@@ -40,7 +40,7 @@ describe("the grader's command line", () => {
     const result = await run(process.execPath, [GRADER, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "Usage: grader [--step N | --all [--step N] | --expect FILE] [--report-dir DIR]",
+      "Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR]",
     );
   });
 
@@ -49,6 +49,17 @@ describe("the grader's command line", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Unknown option '--stpe'");
     expect(result.stderr).toContain("Usage: grader");
+  });
+
+  it("names an engine it does not know, from --browser or GRADER_BROWSER, with exit code 2", async () => {
+    const flag = await run(process.execPath, [GRADER, "--browser", "edge"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--browser takes chromium, firefox, webkit or all, not "edge"');
+    const variable = await run(process.execPath, [GRADER], { ...process.env, GRADER_BROWSER: "safari" });
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toBe(
+      'grader: GRADER_BROWSER="safari" is not valid: expected chromium, firefox, webkit or all\n',
+    );
   });
 
   it("names a bad variable with exit code 2", async () => {

@@ -12,6 +12,35 @@ function pair(expected: PairExpectation, got: Outcome) {
   return { page: APP, target: API, expected, got, pass: judge(expected, got) };
 }
 
+describe("a pair that expects a particular CORS reason", () => {
+  const expected: PairExpectation = { expect: "blocked", reason: "PreflightMissingAllowOriginHeader" };
+  it("takes Chromium's code only as it is", () => {
+    expect(
+      judge(expected, { result: "blocked", cause: "cors", reason: "PreflightMissingAllowOriginHeader" }),
+    ).toBe(true);
+    const other = {
+      result: "blocked",
+      cause: "cors",
+      reason: "MissingAllowOriginHeader",
+      rule: "CORSMissingAllowOrigin",
+    } as const;
+    expect(judge(expected, other)).toBe(false);
+  });
+  it("takes another engine's rule by its MDN name, and never a block whose words named no rule", () => {
+    const firefox = {
+      result: "blocked",
+      cause: "cors",
+      reason: "CORSMissingAllowOrigin",
+      rule: "CORSMissingAllowOrigin",
+    } as const;
+    expect(judge(expected, firefox)).toBe(true);
+    expect(judge(expected, { ...firefox, rule: "CORSAllowOriginNotMatchingOrigin" })).toBe(false);
+    expect(judge(expected, { result: "blocked", cause: "cors", reason: "words no pattern knows" })).toBe(
+      false,
+    );
+  });
+});
+
 describe("hints", () => {
   it("says nothing about a pair that passed", () => {
     expect(
@@ -74,7 +103,7 @@ describe("hints", () => {
   it("falls back to the code itself for a CORS error it has no words for", () => {
     expect(
       hintFor(pair({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "NewCorsError" })),
-    ).toContain("Chromium blocked it with CORS error NewCorsError.");
+    ).toContain("The browser blocked it with CORS error NewCorsError.");
   });
 
   describe("behind a port forwarder", () => {

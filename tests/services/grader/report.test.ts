@@ -61,3 +61,51 @@ describe("the table", () => {
     expect(lines[3]).toMatch(/ ok$/);
   });
 });
+
+describe("a check run in several engines", () => {
+  const inFirefox: Report = {
+    ...report,
+    engine: "firefox",
+    browser: "153.7.0",
+    pairs: report.pairs.map((pair) =>
+      pair.got.result === "blocked" && pair.got.cause === "cors"
+        ? {
+            ...pair,
+            got: {
+              ...pair.got,
+              reason: "CORSMissingAllowOrigin",
+              rule: "CORSMissingAllowOrigin",
+              said: "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200.",
+            },
+          }
+        : pair,
+    ),
+  };
+
+  it("has a JUnit suite per engine, each naming its browser", () => {
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
+      renderJUnit([report, inFirefox]),
+    );
+    const suites = parsed.testsuites.testsuite as { name: string; properties: { property: unknown } }[];
+    expect(suites.map((suite) => suite.name)).toEqual([
+      'Step 6: "exactly" <one> origin & no other (Chromium)',
+      'Step 6: "exactly" <one> origin & no other (Firefox)',
+    ]);
+    expect(suites.map((suite) => suite.properties.property)).toEqual([
+      { name: "browser", value: "Chromium 156" },
+      { name: "browser", value: "Firefox 153.7.0" },
+    ]);
+  });
+
+  it("shows each engine's rows in one table, with an engine column and each engine's reason", () => {
+    const lines = renderTable([report, inFirefox]).split("\n");
+    expect(lines[0]).toMatch(/^engine +page origin +target/);
+    expect(lines.slice(2).map((line) => line.split(/ {2,}/)[0])).toEqual([
+      "Chromium",
+      "Chromium",
+      "Firefox",
+      "Firefox",
+    ]);
+    expect(lines[4]).toMatch(/ CORSMissingAllowOrigin +MISMATCH$/);
+  });
+});

@@ -95,7 +95,8 @@ export function readReason(
       : { kind: "cors", code: record, rule: record, fromRecord: true };
   }
   if (engine === "chromium") {
-    if (CHROMIUM_NOT_CORS.has(said)) return { kind: "not-cors", said };
+    // A net:: error is what Chromium says of a request that failed with no CORS issue raised.
+    if (CHROMIUM_NOT_CORS.has(said) || said.startsWith("net::")) return { kind: "not-cors", said };
     return { kind: "cors", code: said, rule: isCorsRule(said) ? MDN_NAMES[said] : undefined };
   }
   if (engine === "firefox" && FIREFOX_NOT_CORS.test(said)) return { kind: "not-cors", said };
