@@ -10,6 +10,7 @@ import { compose, ROOT } from "../support/docker.ts";
 import { anyVerdict, FAILING_POLICIES, servePolicies } from "../support/failing-policies.ts";
 import {
   crossFrom,
+  grade,
   gradeInEngines,
   readReport,
   readReports,
