@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ComposeProject, compose, type MemoryKb, memoryKb, ROOT, run } from "../support/docker.ts";
 import { freePort } from "../support/http.ts";
+import { type EnginesSpeed, enginesSpeed, renderEnginesSpeed } from "./engines-speed.ts";
 import { type FirstStart, firstStart, renderFirstStart } from "./first-start.ts";
 import { type GradingSpeed, gradingSpeed, renderGradingSpeed } from "./grading-speed.ts";
 import { type LoadFigures, loadFigures, median, timedCompose } from "./measure.ts";
@@ -65,7 +66,7 @@ try {
     grades.push(await timedCompose(project, ["--profile", "grade", "run", "--rm", "grader"]));
     const report = JSON.parse(await readFile(join(reportsDir, "origin-matrix.json"), "utf8"));
     matrices.push(report.timings.matrixMs / 1000);
-    chromium = report.chromium;
+    chromium = report.browser;
   }
   const pairs = 16;
   say("grading the whole guide (--all), once");
@@ -82,6 +83,7 @@ try {
   );
 
   const speed = await gradingSpeed(project, ports.app, RUNS, say);
+  const engines = await enginesSpeed(project, reportsDir, RUNS, say);
 
   say(`proxying, ${SECONDS} s per figure`);
   const routes = {
@@ -166,6 +168,7 @@ try {
     perPairMs: (median(matrices) * 1000) / pairs,
     gradeAll: { seconds: gradeAllSeconds, steps: allReport.steps.length, pairs: allPairs },
     speed,
+    engines,
     load,
     policy: { load: policyLoad, memoryKb: policyMemory },
     memoryKb: { idle, afterLoad: loaded },
@@ -189,7 +192,16 @@ try {
   say(`cannot finish: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
-  await compose(project, ["--profile", "grade", "--profile", "check", "down", "--remove-orphans"]);
+  await compose(project, [
+    "--profile",
+    "grade",
+    "--profile",
+    "check",
+    "--profile",
+    "engines",
+    "down",
+    "--remove-orphans",
+  ]);
   await rm(scratch, { recursive: true, force: true });
 }
 
@@ -203,6 +215,7 @@ function renderBench(bench: {
     perPairMs: number;
     gradeAll: { seconds: number; steps: number; pairs: number };
     speed: GradingSpeed;
+    engines: EnginesSpeed;
     load: Record<string, LoadFigures>;
     policy: { load: Record<string, LoadFigures>; memoryKb: Record<string, MemoryKb> };
     memoryKb: { idle: { app: MemoryKb; proxy: MemoryKb }; afterLoad: { app: MemoryKb; proxy: MemoryKb } };
@@ -229,6 +242,8 @@ function renderBench(bench: {
     `${`grading --all: ${f.gradeAll.steps} steps, ${f.gradeAll.pairs} pairs`.padEnd(38)}${`${f.gradeAll.seconds.toFixed(2)} s`.padEnd(12)}(one run, container and all)`,
     "",
     ...renderGradingSpeed(f.speed),
+    "",
+    ...renderEnginesSpeed(f.engines),
     "",
     "GET /headers            req/s      p50      p99    vs direct  vs nginx (req/s, p99)",
   ];
