@@ -11,6 +11,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+# The grader's code and the guide, as both grading images have them.
+FROM ${NODE_IMAGE} AS grader-app
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY services/shared ./services/shared
+COPY services/grader ./services/grader
+COPY lab ./lab
+
 FROM ${NODE_IMAGE} AS grader
 # Chromium's headless shell, not the whole browser: the grader never shows a window (issue #13).
 # Measured on the base image (258 MB): `chromium` brings the image to 1.28 GB (GTK and its icons
@@ -26,11 +35,7 @@ ENV NODE_ENV=production \
     REPORT_DIR=/reports \
     HOME=/tmp
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json ./
-COPY services/shared ./services/shared
-COPY services/grader ./services/grader
-COPY lab ./lab
+COPY --from=grader-app /app ./
 RUN mkdir -p /reports && chown node:node /reports
 # No USER here: the grader starts as root only to become the owner of the mounted /reports folder
 # (see services/grader/src/report-owner.ts), so reports belong to the user whatever their user id.
@@ -53,11 +58,7 @@ ENV NODE_ENV=production \
     REPORT_DIR=/reports \
     HOME=/tmp
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json ./
-COPY services/shared ./services/shared
-COPY services/grader ./services/grader
-COPY lab ./lab
+COPY --from=grader-app /app ./
 RUN mkdir -p /reports && chown node:node /reports
 ENTRYPOINT ["node", "services/grader/src/main.ts"]
 

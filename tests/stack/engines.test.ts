@@ -2,12 +2,12 @@
 // image, each engine's reason read as the rule it names. Every verdict below was measured by running
 // the engines, not assumed; where they agree, one expectation holds for all three.
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
 import { type CorsRule, MDN_NAMES } from "../../services/shared/src/cors-rules.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { compose, ROOT } from "../support/docker.ts";
-import { anyVerdict, FAILING_POLICIES, servePolicies } from "../support/failing-policies.ts";
+import { anyVerdict, FAILING_POLICIES, policiesServedInTurn } from "../support/failing-policies.ts";
 import {
   crossFrom,
   grade,
@@ -166,13 +166,7 @@ function measuredRule(engine: string, rule: CorsRule, target: string): string {
 }
 
 describe("policies that fail in different ways", () => {
-  let policies: Awaited<ReturnType<typeof servePolicies>>;
-  beforeAll(async () => {
-    policies = await servePolicies(info);
-  });
-  afterAll(async () => {
-    await policies.done();
-  });
+  const policies = policiesServedInTurn(info);
 
   describe.each(FAILING_POLICIES)("a policy whose answers fail with %s", (rule, request, policy) => {
     it(`is read as ${MDN_NAMES[rule]} in Firefox and WebKit, the rule of Chromium's code`, async () => {

@@ -1,21 +1,14 @@
 // The reason on the page (issue #12): for policies that fail the CORS check in different ways, the
 // request console's explanation, worked out by the app from its own record of the request, names
 // the same rule as Chromium's own reason code, pair by pair, in the real browser.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
-import { anyVerdict, FAILING_POLICIES, servePolicies } from "../support/failing-policies.ts";
+import { anyVerdict, FAILING_POLICIES, policiesServedInTurn } from "../support/failing-policies.ts";
 import { grade, readReport } from "../support/grading.ts";
 import { stack } from "../support/stack.ts";
 
 const info = stack();
-let policies: Awaited<ReturnType<typeof servePolicies>>;
-
-beforeAll(async () => {
-  policies = await servePolicies(info);
-});
-afterAll(async () => {
-  await policies.done();
-});
+const policies = policiesServedInTurn(info);
 
 describe.each(FAILING_POLICIES)("a policy whose answers fail with %s", (rule, request, policy) => {
   it(`has the console name ${rule}, as Chromium does, for every pair it blocks`, async () => {

@@ -5,7 +5,7 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { RequestKind } from "../../services/shared/src/console-contract.ts";
 import type { CorsRule } from "../../services/shared/src/cors-rules.ts";
 import { eventually } from "../../services/shared/src/retry.ts";
@@ -66,12 +66,38 @@ export const FAILING_POLICIES: readonly (readonly [CorsRule, RequestKind, string
   ],
 ];
 
-/** A policy folder of its own, served by the app until `done()` puts the stack's own policy back. */
-export async function servePolicies(info: StackInfo): Promise<{
-  project: StackInfo;
+interface ServedInTurn {
+  /** The stack, serving the folder's policy. */
+  readonly project: StackInfo;
+  /** Saves `policy` as the folder's policy file, and waits until the app has loaded it. */
   serve(policy: string): Promise<void>;
-  done(): Promise<void>;
-}> {
+}
+
+/**
+ * A policy folder of its own for the tests of the calling `describe` (or file): the app serves it
+ * from before the first test, and the stack's own policy is back after the last.
+ */
+export function policiesServedInTurn(info: StackInfo): ServedInTurn {
+  let served: (ServedInTurn & { done(): Promise<void> }) | undefined;
+  beforeAll(async () => {
+    served = await servePolicies(info);
+  });
+  afterAll(async () => {
+    await served?.done();
+  });
+  const current = () => {
+    if (served === undefined) throw new Error("the policy folder is served only while the tests run");
+    return served;
+  };
+  return {
+    get project() {
+      return current().project;
+    },
+    serve: (policy) => current().serve(policy),
+  };
+}
+
+async function servePolicies(info: StackInfo): Promise<ServedInTurn & { done(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "cors-lab-policies-"));
   await chmod(dir, 0o755);
   // Not the text of any policy above, so that serving each is a change the app picks up.

@@ -158,15 +158,11 @@ export class BrowserProbe {
     const outcomes = new Map<string, Outcome>();
     for (const target of targets) {
       page.runs += 1;
-      const { tab, notLoaded } = page;
       outcomes.set(
         target,
-        notLoaded ??
-          (tab && (await this.#fetchFromConsole(tab, target, use, page.runs))) ?? {
-            result: "blocked",
-            cause: "other",
-            reason: "the page did not open",
-          },
+        page.tab === undefined
+          ? page.notLoaded
+          : (page.notLoaded ?? (await this.#fetchFromConsole(page.tab, target, use, page.runs))),
       );
     }
     return outcomes;
@@ -264,15 +260,21 @@ export class BrowserProbe {
   }
 }
 
-/** A page origin's console, loaded, and what it has seen so far. */
-interface OpenPage {
-  /** Undefined when the engine could not open it at all. */
-  readonly tab: EngineTab | undefined;
-  /** What every pair from this page is when it is not the lab's console; undefined when it is. */
-  readonly notLoaded: Outcome | undefined;
+/**
+ * A page origin's console, loaded, and what it has seen so far; or, when the engine could not open
+ * it at all, only what every pair from it is.
+ */
+type OpenPage = (
+  | {
+      readonly tab: EngineTab;
+      /** What every pair from this page is when it is not the lab's console; undefined when it is. */
+      readonly notLoaded: Outcome | undefined;
+    }
+  | { readonly tab: undefined; readonly notLoaded: Outcome }
+) & {
   /** The console's runs so far: each request is marked with its run's number. */
   runs: number;
-}
+};
 
 /** BrowserProbe's pages, kept open for the checks of one run. */
 export interface PageKeeper {

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 /** Starts Xvfb on a display number it picks itself (-displayfd), and says which. */
 async function startXvfb(timeoutMs: number): Promise<{ process: ChildProcess; display: string }> {
   const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"], {
-    stdio: ["ignore", "ignore", "pipe", "pipe"],
+    stdio: ["ignore", "ignore", "ignore", "pipe"],
   });
   const display = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -36,6 +36,9 @@ async function startXvfb(timeoutMs: number): Promise<{ process: ChildProcess; di
     });
     xvfb.once("error", (error) => reject(new Error(`Xvfb did not start: ${error.message}`)));
     xvfb.once("exit", (code) => reject(new Error(`Xvfb exited (${code}) before giving a display`)));
+  }).catch((error: Error) => {
+    xvfb.kill();
+    throw error;
   });
   return { process: xvfb, display };
 }
