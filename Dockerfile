@@ -6,7 +6,14 @@
 # Node runs the TypeScript sources directly (type stripping), so there is no build step.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
+# puppeteer-core, which drives Firefox, is an optional dependency: only the engines image has it,
+# so the lab and grader images that every workshop laptop downloads stay without it.
 FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS engines-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -14,7 +21,6 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # The grader's code and the guide, as both grading images have them.
 FROM ${NODE_IMAGE} AS grader-app
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY services/shared ./services/shared
 COPY services/grader ./services/grader
@@ -35,6 +41,7 @@ ENV NODE_ENV=production \
     REPORT_DIR=/reports \
     HOME=/tmp
 WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=grader-app /app ./
 RUN mkdir -p /reports && chown node:node /reports
 # No USER here: the grader starts as root only to become the owner of the mounted /reports folder
@@ -58,6 +65,7 @@ ENV NODE_ENV=production \
     REPORT_DIR=/reports \
     HOME=/tmp
 WORKDIR /app
+COPY --from=engines-deps /app/node_modules ./node_modules
 COPY --from=grader-app /app ./
 RUN mkdir -p /reports && chown node:node /reports
 ENTRYPOINT ["node", "services/grader/src/main.ts"]

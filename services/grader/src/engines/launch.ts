@@ -1,16 +1,14 @@
 // Starts the engine a run asks for, from the executable the configuration names for it.
 import { access, constants } from "node:fs/promises";
-import { launchChromium } from "./chromium.ts";
 import { ENGINE_TITLES, type Engine, type EngineName, type EngineOptions } from "./engine.ts";
-import { launchFirefox } from "./firefox.ts";
-import { launchWebKit } from "./webkit.ts";
 
-const LAUNCHERS: Readonly<
-  Record<EngineName, (executablePath: string, options: EngineOptions) => Promise<Engine>>
-> = {
-  chromium: launchChromium,
-  firefox: launchFirefox,
-  webkit: launchWebKit,
+type Launcher = (executablePath: string, options: EngineOptions) => Promise<Engine>;
+
+// Loaded when asked for: puppeteer-core, which Firefox's needs, is only in the engines image.
+const LAUNCHERS: Readonly<Record<EngineName, () => Promise<Launcher>>> = {
+  chromium: async () => (await import("./chromium.ts")).launchChromium,
+  firefox: async () => (await import("./firefox.ts")).launchFirefox,
+  webkit: async () => (await import("./webkit.ts")).launchWebKit,
 };
 
 export class EngineMissingError extends Error {
@@ -33,5 +31,5 @@ export async function launchEngine(
     () => false,
   );
   if (!present) throw new EngineMissingError(engine, executablePath);
-  return LAUNCHERS[engine](executablePath, options);
+  return (await LAUNCHERS[engine]())(executablePath, options);
 }
