@@ -39,7 +39,7 @@ export const OWN_BROWSER: BrowserSource = {
       timeoutMs: config.timeoutMs,
       hostResolverRules: config.hostResolverRules,
       trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
-      origins: [...config.origins.lab, ...Object.values(config.origins.byRole)],
+      origins: Object.values(config.origins.byRole),
     });
     return new BrowserProbe(launched, { timeoutMs: config.timeoutMs, client });
   },
