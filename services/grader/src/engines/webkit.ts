@@ -109,13 +109,13 @@ export async function launchWebKit(executablePath: string, options: EngineOption
         session = await InspectorSession.connect(address, timeoutMs);
         const tab = inspectedTab(session, close);
         if (signedInAt !== undefined) {
-          const home = `${signedInAt}/`;
-          const notHome = await waitForPage(session, home, timeoutMs);
-          if (notHome !== undefined)
-            return { tab, notLoaded: `${home}, to sign in there, did not load: ${notHome}` };
+          const signInPage = `${signedInAt}/`;
+          const notThere = await waitForPage(session, signInPage, timeoutMs);
+          if (notThere !== undefined)
+            return { tab, notLoaded: `${signInPage}, to sign in there, did not load: ${notThere}` };
           // The click navigates away before its evaluation can report back: the page says whether it worked.
           await tab.evaluate(signInAsTheVictim, undefined).catch(() => undefined);
-          const notSignedIn = await waitForPage(session, home, timeoutMs, true);
+          const notSignedIn = await waitForPage(session, signInPage, timeoutMs, true);
           if (notSignedIn !== undefined) {
             return {
               tab,
@@ -123,7 +123,7 @@ export async function launchWebKit(executablePath: string, options: EngineOption
             };
           }
           // The signed-in page itself is already there: navigating again would only race its reload.
-          if (pageUrl !== home) await session.send("Page.navigate", { url: pageUrl });
+          if (pageUrl !== signInPage) await session.send("Page.navigate", { url: pageUrl });
         }
         const notLoaded = await waitForPage(session, pageUrl, timeoutMs);
         return notLoaded === undefined ? { tab } : { tab, notLoaded };
