@@ -1,7 +1,7 @@
 import { Marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { classroomResult, readSubmissionIdentity } from "../../../services/grader/src/classroom-result.ts";
-import { renderMarkdownSummary } from "../../../services/grader/src/summary-markdown.ts";
+import { markdownText, renderMarkdownSummary } from "../../../services/grader/src/summary-markdown.ts";
 import { report } from "./sample-report.ts";
 
 const passing = {
@@ -48,5 +48,24 @@ describe("the Markdown summary", () => {
     ]);
     expect(html).not.toContain("<b>");
     expect(html).not.toContain("<see>");
+  });
+});
+
+describe("the Markdown summary of a run in several engines", () => {
+  it("has a row per check and engine, under the check's name, and names every browser", () => {
+    const inFirefox = { ...passing, engine: "firefox" as const, browser: "153.7.0" };
+    const markdown = renderMarkdownSummary(
+      [passing, inFirefox, report, { ...report, engine: "webkit" as const, browser: "2.50.6" }],
+      result,
+    );
+    const rows = markdown.split("\n").filter((line) => line.startsWith("| Step"));
+    // Each name as the table cell writes it: Markdown's special characters made literal.
+    expect(rows.map((row) => row.split(" | ").slice(0, 2).join(" | "))).toEqual([
+      `| ${markdownText("Step 2: The basic server (Chromium)")} | ✅ passed`,
+      `| ${markdownText("Step 2: The basic server (Firefox)")} | ✅ passed`,
+      `| ${markdownText('Step 6: "exactly" <one> origin & no other (Chromium)')} | ❌ not yet`,
+      `| ${markdownText('Step 6: "exactly" <one> origin & no other (WebKit)')} | ❌ not yet`,
+    ]);
+    expect(markdown).toContain("Graded in Chromium 156, Firefox 153.7.0, WebKit 2.50.6;");
   });
 });
