@@ -131,7 +131,7 @@ export class BrowserProbe {
       opened = await this.#engine.open(pageUrl, signedInAt);
     } catch (error) {
       const reason = `the page ${pageUrl} did not open: ${firstLine(error)}`;
-      return { tab: undefined, notLoaded: { result: "blocked", cause: "other", reason }, runs: 0 };
+      return { tab: undefined, notLoaded: { result: "blocked", cause: "other", reason } };
     }
     let notLoaded: Outcome | undefined;
     if (opened.answeredBy !== undefined) {
@@ -150,22 +150,37 @@ export class BrowserProbe {
         reason,
       };
     }
-    return { tab: opened.tab, notLoaded, runs: 0 };
+    return { tab: opened.tab, notLoaded };
   }
 
   /** Fetches each target from an open page's console, in turn. */
   async #probe(page: OpenPage, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>> {
     const outcomes = new Map<string, Outcome>();
     for (const target of targets) {
-      page.runs += 1;
       outcomes.set(
         target,
         page.tab === undefined
           ? page.notLoaded
-          : (page.notLoaded ?? (await this.#fetchFromConsole(page.tab, target, use, page.runs))),
+          : (page.notLoaded ?? (await this.#request(page.tab, target, use))),
       );
     }
     return outcomes;
+  }
+
+  /**
+   * One pair's request, sent again once when the console did not answer: that is the browser's
+   * hiccup on a loaded machine (three engines on two cores), never a verdict.
+   */
+  async #request(tab: EngineTab, target: string, use: ConsoleUse): Promise<Outcome> {
+    const first = await this.#fetchFromConsole(tab, target, use);
+    if (!("silent" in first)) return first;
+    const again = await this.#fetchFromConsole(tab, target, use);
+    if (!("silent" in again)) return again;
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: `the request console did not answer: ${again.silent}`,
+    };
   }
 
   /**
@@ -194,12 +209,12 @@ export class BrowserProbe {
     };
   }
 
+  /** The outcome of one request from the console; `silent` when the console did not answer at all. */
   async #fetchFromConsole(
     tab: EngineTab,
     target: string,
     { kind, path }: ConsoleUse,
-    run: number,
-  ): Promise<Outcome> {
+  ): Promise<Outcome | { readonly silent: string }> {
     const url = `${target}${path}`;
     let shown: ConsoleOutcome;
     try {
@@ -210,7 +225,6 @@ export class BrowserProbe {
         target,
         path,
         kind,
-        run,
         timeoutMs: this.#timeoutMs,
       });
       if (shown.state === CONSOLE.states.allowed) {
@@ -225,13 +239,9 @@ export class BrowserProbe {
         return { result: "blocked", cause: "policy", reason: shown.failure ?? "your policy failed" };
       }
     } catch (error) {
-      return {
-        result: "blocked",
-        cause: "other",
-        reason: `the request console did not answer: ${firstLine(error)}`,
-      };
+      return { silent: firstLine(error) };
     }
-    const said = await tab.blockReason(`${url} ${run}`, REASON_GRACE_MS);
+    const said = await tab.blockReason(`${url} ${shown.run}`, REASON_GRACE_MS);
     // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
     const preflighted = kind === "preflight";
     const evidence = await this.#notTheLab(
@@ -260,21 +270,14 @@ export class BrowserProbe {
   }
 }
 
-/**
- * A page origin's console, loaded, and what it has seen so far; or, when the engine could not open
- * it at all, only what every pair from it is.
- */
-type OpenPage = (
+/** A page origin's console, loaded; or, when the engine could not open it at all, what every pair from it is. */
+type OpenPage =
   | {
       readonly tab: EngineTab;
       /** What every pair from this page is when it is not the lab's console; undefined when it is. */
       readonly notLoaded: Outcome | undefined;
     }
-  | { readonly tab: undefined; readonly notLoaded: Outcome }
-) & {
-  /** The console's runs so far: each request is marked with its run's number. */
-  runs: number;
-};
+  | { readonly tab: undefined; readonly notLoaded: Outcome };
 
 /** BrowserProbe's pages, kept open for the checks of one run. */
 export interface PageKeeper {

@@ -33,6 +33,8 @@ export const CONSOLE = Object.freeze({
    */
   data: Object.freeze({
     run: "run",
+    /** On the form: the run number of the request it sent last, set as it sends it. */
+    submitted: "submitted",
     state: "state",
     status: "status",
     requestId: "requestId",

@@ -24,13 +24,13 @@ export interface ConsoleRequest {
   readonly target: string;
   readonly kind: RequestKind;
   readonly path: ConsolePath;
-  /** The console counts its runs; the outcome of this one is awaited. */
-  readonly run: number;
   readonly timeoutMs: number;
 }
 
 /** What the console showed, read from its outcome's data attributes. */
 export interface ConsoleOutcome {
+  /** The run the console gave the request: its requests are marked `?console=PAGE.RUN`. */
+  readonly run: number;
   readonly state: string | undefined;
   readonly status: number | undefined;
   readonly requestId: string | null;
@@ -44,9 +44,12 @@ export interface ConsoleOutcome {
   readonly origin: string;
 }
 
-/** Picks `target` and `kind` in the request console, submits it as a click would, waits for run `run`'s outcome. */
+/**
+ * Picks `target` and `kind` in the request console, submits it as a click would, and waits for the
+ * outcome of the run the form says it sent (the console counts its runs itself).
+ */
 export async function useRequestConsole(request: ConsoleRequest): Promise<ConsoleOutcome> {
-  const { contract, target, path, kind, run, timeoutMs } = request;
+  const { contract, target, path, kind, timeoutMs } = request;
   const { ids, data } = contract;
   const kinds = document.getElementById(ids.kind);
   const paths = document.getElementById(ids.path);
@@ -60,10 +63,12 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (kinds.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
   select.value = target;
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
-  const done = () =>
-    outcome.dataset[data.run] === String(run) &&
-    (contract.settled as readonly string[]).includes(outcome.dataset[data.state] ?? "");
   form.requestSubmit();
+  const run = form.dataset[data.submitted];
+  if (run === undefined) throw new Error("the request console did not say which run it sent");
+  const done = () =>
+    outcome.dataset[data.run] === run &&
+    (contract.settled as readonly string[]).includes(outcome.dataset[data.state] ?? "");
   await new Promise<void>((resolve, reject) => {
     const observer = new MutationObserver(() => {
       if (done()) {
@@ -80,6 +85,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   });
   const status = outcome.dataset[data.status];
   return {
+    run: Number(run),
     state: outcome.dataset[data.state],
     status: status === undefined ? undefined : Number(status),
     requestId: outcome.dataset[data.requestId] ?? null,
