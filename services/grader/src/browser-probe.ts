@@ -124,33 +124,53 @@ export class BrowserProbe {
     };
   }
 
-  /** A page origin's console in a context of its own; what every pair from it is when it is not the lab's. */
+  /**
+   * A page origin's console in a context of its own; what every pair from it is when it is not the
+   * lab's. A page the engine could not open or load while the lab answers it is opened once more:
+   * on a loaded machine a browser misses a navigation or a sign-in now and then (measured with three
+   * engines on two cores), which says nothing about the lab.
+   */
   async #open(pageUrl: string, signedInAt: string | undefined): Promise<OpenPage> {
+    const first = await this.#openOnce(pageUrl, signedInAt);
+    if (!first.again) return first.page;
+    await first.page.tab?.close().catch(() => undefined);
+    return (await this.#openOnce(pageUrl, signedInAt)).page;
+  }
+
+  /** One try at opening a page; `again` when it failed for the browser's reasons alone. */
+  async #openOnce(
+    pageUrl: string,
+    signedInAt: string | undefined,
+  ): Promise<{ page: OpenPage; again: boolean }> {
     let opened: Awaited<ReturnType<Engine["open"]>>;
     try {
       opened = await this.#engine.open(pageUrl, signedInAt);
     } catch (error) {
+      const evidence = await this.#notTheLab(pageUrl, "GET", {});
+      if (evidence !== undefined) return { page: { tab: undefined, notLoaded: evidence }, again: false };
       const reason = `the page ${pageUrl} did not open: ${firstLine(error)}`;
-      return { tab: undefined, notLoaded: { result: "blocked", cause: "other", reason } };
+      return {
+        page: { tab: undefined, notLoaded: { result: "blocked", cause: "other", reason } },
+        again: true,
+      };
     }
-    let notLoaded: Outcome | undefined;
     if (opened.answeredBy !== undefined) {
       const { status, location } = opened.answeredBy;
-      notLoaded = {
-        result: "blocked",
-        cause: "forwarder",
-        status,
-        reason: answeredInstead(pageUrl, status, location),
-      };
-    } else if (opened.notLoaded !== undefined) {
-      const reason = `the page ${pageUrl} did not load: ${opened.notLoaded}`;
-      notLoaded = (await this.#notTheLab(pageUrl, "GET", {})) ?? {
-        result: "blocked",
-        cause: "other",
-        reason,
+      const reason = answeredInstead(pageUrl, status, location);
+      return {
+        page: { tab: opened.tab, notLoaded: { result: "blocked", cause: "forwarder", status, reason } },
+        again: false,
       };
     }
-    return { tab: opened.tab, notLoaded };
+    if (opened.notLoaded === undefined)
+      return { page: { tab: opened.tab, notLoaded: undefined }, again: false };
+    const evidence = await this.#notTheLab(pageUrl, "GET", {});
+    if (evidence !== undefined) return { page: { tab: opened.tab, notLoaded: evidence }, again: false };
+    const reason = `the page ${pageUrl} did not load: ${opened.notLoaded}`;
+    return {
+      page: { tab: opened.tab, notLoaded: { result: "blocked", cause: "other", reason } },
+      again: true,
+    };
   }
 
   /** Fetches each target from an open page's console, in turn. */

@@ -83,7 +83,9 @@ export async function launchWebKit(executablePath: string, options: EngineOption
       const address = `127.0.0.1:${await freePort()}`;
       const browser = spawn(
         executablePath,
-        [...flags, signedInAt === undefined ? pageUrl : `${signedInAt}/`],
+        // A blank page first: the first page is asked for once the inspector listens, so that its
+        // load is seen (a load begun before, on a busy machine, was seen to stay on about:blank).
+        [...flags, "about:blank"],
         {
           stdio: "ignore",
           env: {
@@ -108,8 +110,10 @@ export async function launchWebKit(executablePath: string, options: EngineOption
       try {
         session = await InspectorSession.connect(address, timeoutMs);
         const tab = inspectedTab(session, close);
+        const firstPage = signedInAt === undefined ? pageUrl : `${signedInAt}/`;
+        await session.send("Page.navigate", { url: firstPage });
         if (signedInAt !== undefined) {
-          const signInPage = `${signedInAt}/`;
+          const signInPage = firstPage;
           const notThere = await waitForPage(session, signInPage, timeoutMs);
           if (notThere !== undefined)
             return { tab, notLoaded: `${signInPage}, to sign in there, did not load: ${notThere}` };
