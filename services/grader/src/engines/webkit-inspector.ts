@@ -69,7 +69,16 @@ export class InspectorSession {
   private constructor(socket: WebSocket, timeoutMs: number) {
     this.#socket = socket;
     this.#timeoutMs = timeoutMs;
-    socket.addEventListener("message", (event) => this.#receive(JSON.parse(String(event.data)) as Message));
+    socket.addEventListener("message", (event) => {
+      // Anything but the protocol's JSON is not for us; a throw here would end the grader.
+      let message: Message;
+      try {
+        message = JSON.parse(String(event.data)) as Message;
+      } catch {
+        return;
+      }
+      this.#receive(message);
+    });
     socket.addEventListener("close", () => this.#fail("the inspector's socket closed"));
     socket.addEventListener("error", () => this.#fail("the inspector's socket failed"));
   }
@@ -169,7 +178,12 @@ export class InspectorSession {
         this.#page = params.newTargetId as string;
         return;
       case "Target.dispatchMessageFromTarget": {
-        const inner = JSON.parse(params.message as string) as Message;
+        let inner: Message;
+        try {
+          inner = JSON.parse(params.message as string) as Message;
+        } catch {
+          return;
+        }
         if (inner.id !== undefined) this.#settle(inner);
         else if (inner.method !== undefined) {
           for (const listener of this.#listeners.get(inner.method) ?? []) listener(inner.params ?? {});
