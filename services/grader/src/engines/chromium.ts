@@ -1,13 +1,13 @@
 // Debian's Chromium through playwright-core. DevTools' Audits domain names the CORS error of a block
 // by its code; a sign-in is taken once per origin and handed to every context as its storage state.
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from "playwright-core";
-import { LAB_SERVER } from "../../../shared/src/http-server.ts";
 import { signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type Engine,
   type EngineOptions,
   type EngineTab,
   keyedEvents,
+  loadOutcome,
   type Opened,
   runKey,
 } from "./engine.ts";
@@ -101,14 +101,9 @@ async function load(page: Page, pageUrl: string, timeoutMs: number): Promise<Omi
   try {
     response = await page.goto(pageUrl, { waitUntil: "load", timeout: timeoutMs });
   } catch (error) {
-    return { notLoaded: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
+    return loadOutcome(undefined, error);
   }
-  // The first answer, before any redirect: a forwarder's sign-in answers the page with a 302.
   let request = response?.request();
   while (request?.redirectedFrom()) request = request.redirectedFrom() ?? undefined;
-  const first = await request?.response();
-  if (first && first.headers().server !== LAB_SERVER) {
-    return { answeredBy: { status: first.status(), location: first.headers().location } };
-  }
-  return {};
+  return loadOutcome(await request?.response());
 }

@@ -3,6 +3,7 @@
 // words why a request of the console's was blocked. Everything else (which pairs, what counts as a
 // CORS block, the evidence) is the engine-neutral BrowserProbe's.
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
+import { LAB_SERVER } from "../../../shared/src/http-server.ts";
 
 /** The engines the grader can drive; Chromium is the default, and the only one in the grader image. */
 export const ENGINES = ["chromium", "firefox", "webkit"] as const;
@@ -44,6 +45,26 @@ export interface Engine {
   /** Loads `pageUrl`, in a fresh context; signed in as the victim at `signedInAt` first, if given. */
   open(pageUrl: string, signedInAt: string | undefined): Promise<Opened>;
   close(): Promise<void>;
+}
+
+/** An answer to a page load, as Playwright and puppeteer both give it. */
+interface PageAnswer {
+  status(): number;
+  headers(): Record<string, string>;
+}
+
+/**
+ * How a page load went, from its first answer (before any redirect: a forwarder's sign-in answers
+ * the page with a 302) or from the error the load threw.
+ */
+export function loadOutcome(first: PageAnswer | null | undefined, error?: unknown): Omit<Opened, "tab"> {
+  if (error !== undefined) {
+    return { notLoaded: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
+  }
+  if (first && first.headers().server !== LAB_SERVER) {
+    return { answeredBy: { status: first.status(), location: first.headers().location } };
+  }
+  return {};
 }
 
 export interface EngineOptions {

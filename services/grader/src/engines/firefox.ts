@@ -3,13 +3,13 @@
 // …)"), which BiDi forwards as a `log.entryAdded` of type javascript and puppeteer as `pageerror`
 // (puppeteer-core's bidi/Frame.ts); not on the console, and not as a failed request.
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { LAB_SERVER } from "../../../shared/src/http-server.ts";
 import { signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type Engine,
   type EngineOptions,
   type EngineTab,
   keyedEvents,
+  loadOutcome,
   type Opened,
   runKey,
 } from "./engine.ts";
@@ -90,12 +90,8 @@ async function signIn(page: Page, origin: string, timeoutMs: number): Promise<vo
 async function load(page: Page, pageUrl: string, timeoutMs: number): Promise<Omit<Opened, "tab">> {
   try {
     const response = await page.goto(pageUrl, { waitUntil: "load", timeout: timeoutMs });
-    const first = response?.request().redirectChain()[0]?.response() ?? response;
-    if (first && first.headers().server !== LAB_SERVER) {
-      return { answeredBy: { status: first.status(), location: first.headers().location } };
-    }
-    return {};
+    return loadOutcome(response?.request().redirectChain()[0]?.response() ?? response);
   } catch (error) {
-    return { notLoaded: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
+    return loadOutcome(undefined, error);
   }
 }
