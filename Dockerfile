@@ -1,5 +1,6 @@
 # One Dockerfile, three images:
 #   lab     (default) runs the app or the proxy: `node services/app/src/main.ts` / `.../proxy/src/main.ts`
+#   policy  the policy sandbox (issue #19): only what it needs to run a student's policy file
 #   grader  adds Debian's Chromium (its headless shell) and runs the origin matrix
 #   engines the grader with Firefox ESR and WebKitGTK besides Chromium (issue #14), built only when
 #           asked for (`npm run grade:engines`), so the grader image stays as small as it is
@@ -84,9 +85,28 @@ COPY services/shared ./services/shared
 COPY services/app ./services/app
 COPY services/proxy ./services/proxy
 COPY lab ./lab
+# Where the app listens for the policy sandbox (issue #19): a new volume mounted here takes this
+# folder's owner, so the app's user may make its socket there (either container may mount it first).
+RUN mkdir -p /run/cors-lab && chown node:node /run/cors-lab
 USER node
 EXPOSE 3000 8080
 # The proxy's service overrides the URL; curl is not in the image, Node is.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "services/shared/src/healthcheck.ts"]
 CMD ["node", "services/app/src/main.ts"]
+
+FROM ${NODE_IMAGE} AS policy
+# The student's policy runs here (issue #19). The image holds only what a policy may load (the
+# packages, package.json for `#lab/origins`, the lab's shared modules) and the sandbox's own code:
+# whatever Node's permission model lets a policy's thread read, nothing else of the lab is there.
+ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY services/shared ./services/shared
+COPY services/policy ./services/policy
+COPY services/app/policy ./services/app/policy
+RUN mkdir -p /run/cors-lab && chown node:node /run/cors-lab
+USER node
+CMD ["node", "services/policy/src/main.ts"]

@@ -9,8 +9,9 @@ import type { Report } from "../../services/grader/src/report.ts";
 import { markdownText } from "../../services/grader/src/summary-markdown.ts";
 import { askWarmGrader } from "../../services/shared/src/warm-grader.ts";
 import { type CommandResult, compose, run } from "../support/docker.ts";
-import { grade, inBrowser, withEnv } from "../support/grading.ts";
+import { grade, inBrowser } from "../support/grading.ts";
 import { http } from "../support/http.ts";
+import { servePolicyFrom, serveStarter } from "../support/policy.ts";
 import { type StackInfo, stack } from "../support/stack.ts";
 import { workflowSteps } from "../support/workflow.ts";
 
@@ -192,12 +193,13 @@ describe("--all with the pages kept open", () => {
   }
 
   it.each([
-    ["the untouched lab", info],
-    ["the final solution", withEnv(info, { CORS_POLICY_DIR: FINAL_SOLUTION })],
+    ["the untouched lab", undefined],
+    ["the final solution", FINAL_SOLUTION],
   ])(
     "gives every pair of %s the verdict one step alone gives",
-    async (_name, project) => {
-      await upWithWarmGrader(project);
+    async (_name, solution) => {
+      const project = info;
+      if (solution) await servePolicyFrom(info, solution);
       try {
         const all = await grade(project, ["--all"]);
         expect([0, 1], all.stderr).toContain(all.code);
@@ -210,15 +212,15 @@ describe("--all with the pages kept open", () => {
         expect(together.length).toBe(176);
         expect(together).toEqual(alone);
       } finally {
-        await upWithWarmGrader(info);
+        if (solution) await serveStarter(info);
       }
     },
     600_000,
   );
 
   it("shows the final solution's check in the page as the command line does", async () => {
-    const solved = withEnv(info, { CORS_POLICY_DIR: FINAL_SOLUTION });
-    await upWithWarmGrader(solved);
+    const solved = info;
+    await servePolicyFrom(info, FINAL_SOLUTION);
     try {
       const shown = await checkInBrowser(solved, ["click", "10"]);
       expect(shown).toMatchObject({ status: 200, state: "passed" });
@@ -226,7 +228,7 @@ describe("--all with the pages kept open", () => {
       expect(cli.code, cli.stderr).toBe(0);
       expectSameAsCommandLine(shown, cli.stdout);
     } finally {
-      await upWithWarmGrader(info);
+      await serveStarter(info);
     }
   });
 });

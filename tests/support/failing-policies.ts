@@ -1,16 +1,13 @@
 // Policies whose answers fail the browser's CORS check in different ways, each with the rule (by
-// Chromium's code) that it fails and the request that shows it. Served from a folder of their own
-// (`servePolicies`), one after another: the reason on the page (issue #12) and each engine's reason
-// (issue #14) are both checked against them.
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// Chromium's code) that it fails and the request that shows it. Served one after another
+// (`servePolicies`): the reason on the page (issue #12) and each engine's reason
+// (issue #14) are both checked against them. Each is saved into the stack's policy folder in turn.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import type { RequestKind } from "../../services/shared/src/console-contract.ts";
 import type { CorsRule } from "../../services/shared/src/cors-rules.ts";
-import { eventually } from "../../services/shared/src/retry.ts";
-import { up, withEnv } from "./grading.ts";
-import { http } from "./http.ts";
+import { servePolicyText, serveStarter } from "./policy.ts";
 import type { StackInfo } from "./stack.ts";
 
 const setting = (body: string) => `import type { RequestHandler } from "express";
@@ -98,26 +95,13 @@ export function policiesServedInTurn(info: StackInfo): ServedInTurn {
 }
 
 async function servePolicies(info: StackInfo): Promise<ServedInTurn & { done(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "cors-lab-policies-"));
-  await chmod(dir, 0o755);
-  // Not the text of any policy above, so that serving each is a change the app picks up.
-  await writeFile(
-    join(dir, "cors-policy.ts"),
-    "// before the first policy\nexport const corsPolicy = null;\n",
-  );
-  const project = withEnv(info, { CORS_POLICY_DIR: dir });
-  await up(project);
-  const version = async () => JSON.parse((await http(info.appPort, "/policy.json")).body).version as number;
   return {
-    project,
+    project: info,
     serve: async (policy) => {
-      const before = await version();
-      await writeFile(join(dir, "cors-policy.ts"), policy);
-      expect(await eventually(async () => (await version()) > before, { timeoutMs: 5000 })).toBe(true);
+      await servePolicyText(info, policy);
     },
     done: async () => {
-      await up(info);
-      await rm(dir, { recursive: true, force: true });
+      await serveStarter(info);
     },
   };
 }

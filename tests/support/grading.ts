@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import type { Report } from "../../services/grader/src/report.ts";
 import { type CommandResult, compose, ROOT } from "./docker.ts";
+import { servePolicyFrom, serveStarter } from "./policy.ts";
 import type { StackInfo } from "./stack.ts";
 
 /** The stack with more variables set, for the services it starts and the grader alike. */
@@ -18,18 +19,20 @@ export async function up(info: StackInfo, services: readonly string[] = ["app"])
   expect(result.code, result.stderr).toBe(0);
 }
 
-/** Runs `body` with the app serving the policy in `policyDir`, and puts the stack's own policy back after. */
+/**
+ * Runs `body` with the lab serving the cors-policy.ts of `folder` (saved into the stack's policy
+ * folder, no container recreated), and serves the starter policy again after.
+ */
 export async function withPolicyServed<T>(
   info: StackInfo,
-  policyDir: string,
+  folder: string,
   body: (project: StackInfo) => Promise<T>,
 ): Promise<T> {
-  const project = withEnv(info, { CORS_POLICY_DIR: policyDir });
+  await servePolicyFrom(info, folder);
   try {
-    await up(project);
-    return await body(project);
+    return await body(info);
   } finally {
-    await up(info);
+    await serveStarter(info);
   }
 }
 

@@ -1,6 +1,6 @@
 // Vitest global setup for the stack tests: builds and starts the real docker-compose.yml once with
 // Testcontainers, hands its coordinates to the tests, and always tears it down.
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -17,6 +17,12 @@ const REPORTS_OWNER = 4242;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const scratch = await mkdtemp(join(tmpdir(), "cors-lab-test-"));
   const reportsDir = join(scratch, "reports");
+  // The policy folder the sandbox reads, mounted once: tests serve a policy by saving the file there.
+  const policyDir = join(scratch, "policy");
+  await mkdir(policyDir);
+  await chmod(policyDir, 0o755);
+  await copyFile(join(ROOT, "services/app/policy/cors-policy.ts"), join(policyDir, "cors-policy.ts"));
+  await chmod(join(policyDir, "cors-policy.ts"), 0o644);
   const envFile = join(scratch, "empty.env");
   // An empty env file, so a developer's own .env (say, with a CORS policy turned on) cannot leak in.
   await writeFile(envFile, "");
@@ -43,7 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     CORS_ALLOW_CREDENTIALS: "",
     CORS_MAX_AGE: "",
     GRADER_EXPECT: "",
-    CORS_POLICY_DIR: "./services/app/policy",
+    CORS_POLICY_DIR: policyDir,
     // Short enough for the slow-client and hung-app tests to finish quickly.
     HTTP_HEADERS_TIMEOUT_MS: "2000",
     HTTP_REQUEST_TIMEOUT_MS: "30000",
@@ -58,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     .withProfiles("grade")
     .withBuild()
     .withStartupTimeout(120_000)
-    .up(["app", "proxy"]);
+    .up(["app", "proxy", "policy"]);
 
   // The grader's image too, so every stack test can rely on it whatever order the files run in.
   const graderBuild = await compose({ projectName, env, envFile }, ["--profile", "grade", "build", "grader"]);
@@ -74,6 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     appPort: environment.getContainer("app-1").getMappedPort(3000),
     proxyPort: environment.getContainer("proxy-1").getMappedPort(8080),
     reportsDir,
+    policyDir,
   };
   project.provide("stack", info);
 

@@ -7,6 +7,8 @@ export interface StackInfo extends ComposeProject {
   readonly appPort: number;
   readonly proxyPort: number;
   readonly reportsDir: string;
+  /** The policy folder the stack's sandbox reads: a scratch copy of the starter, which tests overwrite. */
+  readonly policyDir: string;
 }
 
 declare module "vitest" {

@@ -12,7 +12,7 @@ import { corsMiddleware } from "./cors-policy.ts";
 import { explainHandler } from "./explain.ts";
 import { guideHandlers } from "./guide.ts";
 import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
-import { PolicyFile } from "./policy/policy-file.ts";
+import { PolicyLink } from "./policy-link.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 import { routeTable } from "./routes.ts";
 import { me, Sessions, signIn, signOut } from "./victim.ts";
@@ -28,8 +28,8 @@ function vendorScript(file: string): RequestHandler {
   };
 }
 
-/** How often the policy file is read for changes: a save takes effect well within a second. */
-const POLICY_POLL_MS = 250;
+/** How long an API request waits for the policy sandbox when none is linked (the lab is starting, say). */
+const POLICY_WAIT_MS = 5_000;
 
 // Not worth a line in the request log: the log's own pages, health checks, the page's assets.
 const UNLOGGED = new Set([
@@ -114,20 +114,21 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     res.set("X-Content-Type-Options", "nosniff");
     next();
   });
-  // The student's policy file, or the CORS_* variables while it exports null (issue #3's workflow).
-  // It applies to the lab's API alone: the lab's own pages never depend on it working (issue #15).
-  const policyFile = new PolicyFile(
-    {
-      file: config.policyFile,
-      fallback: corsMiddleware(config.cors),
-      pollMs: config.watchPolicy ? POLICY_POLL_MS : 0,
-      timeoutMs: config.policyTimeoutMs,
-      memoryMb: config.policyMemoryMb,
-    },
+  // The student's policy file, run by the policy sandbox (issue #19), or the CORS_* variables while it
+  // exports null (issue #3's workflow). It applies to the lab's API alone: the lab's own pages never
+  // depend on it working (issue #15).
+  const policyLink = new PolicyLink(
+    { socket: config.policySocket, fallback: corsMiddleware(config.cors), waitMs: POLICY_WAIT_MS },
     log,
   );
-  app.locals.policyFile = policyFile;
-  const policy = policyFile.middleware();
+  app.locals.policyLink = policyLink;
+  app.locals.policyLinkListening = policyLink.listen().catch((error: NodeJS.ErrnoException) => {
+    log.error("cannot listen for the policy sandbox; every API request will say so", {
+      socket: config.policySocket,
+      error: error.code ?? error.message,
+    });
+  });
+  const policy = policyLink.middleware();
 
   // Each answer carries a header no page may read cross-origin until the policy exposes it (step 9).
   let requestId = 0;
@@ -184,13 +185,13 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     { path: "/explain.json", methods: { GET: explainHandler(requests) } },
     {
       path: "/policy.json",
-      methods: { GET: (_req, res) => void res.set("Cache-Control", "no-store").json(policyFile.status()) },
+      methods: { GET: (_req, res) => void res.set("Cache-Control", "no-store").json(policyLink.status()) },
     },
     {
       path: "/requests",
       methods: {
         GET: (_req, res) =>
-          sendPage(res, renderRequestLog(requests.entries(), requests.capacity, policyFile.status())),
+          sendPage(res, renderRequestLog(requests.entries(), requests.capacity, policyLink.status())),
       },
     },
     {

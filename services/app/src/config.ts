@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { type Env, readBoolean, readInteger, readListenAddress, readString } from "../../shared/src/env.ts";
 import { type HttpLimits, readHttpLimits } from "../../shared/src/http-server.ts";
@@ -18,18 +17,11 @@ export interface AppConfig {
   readonly http: HttpLimits;
   /** The guide's folder: lab/manifest.json and a folder per step. */
   readonly labDir: string;
-  /** The student's CORS policy file, and whether edits to it are picked up while the app runs. */
-  readonly policyFile: string;
-  readonly watchPolicy: boolean;
-  /** How long the policy may take on one request before that request fails (issue #15). */
-  readonly policyTimeoutMs: number;
-  /** The heap the policy's sandbox may use. */
-  readonly policyMemoryMb: number;
+  /** Where the app listens for the policy sandbox, which runs the student's policy file (issue #19). */
+  readonly policySocket: string;
   /** Where the warm grader listens, on 127.0.0.1, for the guide's Check button (issue #11); 0: none is asked. */
   readonly graderPort: number;
 }
-
-const POLICY_FILE = fileURLToPath(new URL("../policy/cors-policy.ts", import.meta.url));
 
 export function readAppConfig(env: Env): AppConfig {
   const origins = readLabOrigins(env);
@@ -42,10 +34,7 @@ export function readAppConfig(env: Env): AppConfig {
     requestLogSize: readInteger(env, "REQUEST_LOG_SIZE", DEFAULTS.REQUEST_LOG_SIZE, 0, 10_000),
     http: readHttpLimits(env),
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
-    policyFile: readString(env, "CORS_POLICY_FILE", POLICY_FILE),
-    watchPolicy: readBoolean(env, "CORS_POLICY_WATCH", DEFAULTS.CORS_POLICY_WATCH),
-    policyTimeoutMs: readInteger(env, "POLICY_TIMEOUT_MS", DEFAULTS.POLICY_TIMEOUT_MS, 100, 10_000),
-    policyMemoryMb: readInteger(env, "POLICY_MEMORY_MB", DEFAULTS.POLICY_MEMORY_MB, 16, 1024),
+    policySocket: readString(env, "POLICY_SOCKET", DEFAULTS.POLICY_SOCKET),
     graderPort: readInteger(env, "GRADER_SERVICE_PORT", DEFAULTS.GRADER_SERVICE_PORT, 0, 65535),
   };
 }

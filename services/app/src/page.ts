@@ -1,8 +1,8 @@
 import type { Response } from "express";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
+import type { LinkedPolicyStatus } from "../../shared/src/policy-protocol.ts";
 import { escapeHtml } from "./html.ts";
-import type { PolicyStatus } from "./policy/policy-file.ts";
 import type { LoggedRequest } from "./request-log.ts";
 
 // The console fetches other origins, so connect-src stays open; everything else is this origin only.
@@ -144,7 +144,7 @@ ${context.sandboxed ? "" : victim(context)}`,
 }
 
 /** Which policy answers, and whether the file's latest save loaded: a learner's first question. */
-function describePolicy(policy: PolicyStatus): string {
+function describePolicy(policy: LinkedPolicyStatus): string {
   const file = `<code>${escapeHtml(policy.file)}</code>`;
   const source = {
     file: `The CORS policy in force is ${file}'s, loaded at ${escapeHtml(policy.loadedAt?.slice(11, 19) ?? "?")} UTC.`,
@@ -156,7 +156,10 @@ function describePolicy(policy: PolicyStatus): string {
         policy.notLoaded.problem,
       )}${policy.notLoaded.where ? ` (${escapeHtml(policy.notLoaded.where)})` : ""}. The previous policy stays in force.</p>`
     : "";
-  return `<p id="policy-status">${source}</p>${problem}`;
+  const sandbox = policy.sandbox.linked
+    ? ""
+    : `\n<p class="policy-failed" id="policy-sandbox-down">The policy sandbox, which runs ${file}, is not running: every request to the lab's API fails until it is back (<code>docker compose up -d policy</code>).</p>`;
+  return `<p id="policy-status">${source}</p>${problem}${sandbox}`;
 }
 
 const cell = (value: string | undefined) =>
@@ -166,7 +169,7 @@ const cell = (value: string | undefined) =>
 export function renderRequestLog(
   entries: readonly LoggedRequest[],
   capacity: number,
-  policy: PolicyStatus,
+  policy: LinkedPolicyStatus,
 ): string {
   const rows = entries.map((entry) => {
     const answered =

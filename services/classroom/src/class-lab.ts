@@ -3,9 +3,9 @@
 // student's policy at a time from a folder this tool writes.
 import { chmod, copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PolicyStatus } from "../../app/src/policy/policy-file.ts";
 import { type CommandResult, type CommandRunner, PROJECT_DIR, runCommand } from "../../shared/src/command.ts";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
+import type { LinkedPolicyStatus } from "../../shared/src/policy-protocol.ts";
 import { retryUntil } from "../../shared/src/retry.ts";
 
 const STARTER = join(PROJECT_DIR, "services/app/policy/cors-policy.ts");
@@ -97,11 +97,11 @@ export class ClassLab {
     await this.#compose(["down", "--timeout", "2"]);
   }
 
-  async status(): Promise<PolicyStatus> {
+  async status(): Promise<LinkedPolicyStatus> {
     const answer = await fetch(`http://127.0.0.1:${this.#appPort}/policy.json`, {
       signal: AbortSignal.timeout(2000),
     });
-    return (await answer.json()) as PolicyStatus;
+    return (await answer.json()) as LinkedPolicyStatus;
   }
 
   async healthy(): Promise<boolean> {
@@ -120,7 +120,7 @@ export class ClassLab {
    * status is the app's then. The file always differs from the last one served (its last line names
    * the student and counts), so the app loads it afresh even when two students hand in the same text.
    */
-  async serve(student: string, policy: string): Promise<PolicyStatus | undefined> {
+  async serve(student: string, policy: string): Promise<LinkedPolicyStatus | undefined> {
     const before = (await this.status()).version;
     this.#served += 1;
     const text = `${await readFile(policy, "utf8")}\n// graded by grade:class for ${student} (${this.#served})\n`;

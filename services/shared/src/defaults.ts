@@ -25,6 +25,8 @@ export const DEFAULTS = {
   // How long the student's policy may take on one request, and how much memory its sandbox may use.
   POLICY_TIMEOUT_MS: 1_000,
   POLICY_MEMORY_MB: 64,
+  // Where the app listens for the policy sandbox (issue #19): a volume both containers mount.
+  POLICY_SOCKET: "/run/cors-lab/policy.sock",
   CORS_ALLOW_METHODS: "GET,HEAD,POST",
   CORS_ALLOW_CREDENTIALS: false,
   // The proxy.

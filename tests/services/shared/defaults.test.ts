@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAppConfig } from "../../../services/app/src/config.ts";
 import { readGraderConfig } from "../../../services/grader/src/config.ts";
+import { readPolicyConfig } from "../../../services/policy/src/config.ts";
 import { readProxyConfig } from "../../../services/proxy/src/config.ts";
 import { DEFAULTS } from "../../../services/shared/src/defaults.ts";
 import type { Env } from "../../../services/shared/src/env.ts";
@@ -28,6 +29,7 @@ function variablesRead(reader: (env: Env) => unknown): string[] {
 
 const SERVICES = {
   app: variablesRead(readAppConfig),
+  policy: variablesRead(readPolicyConfig),
   proxy: variablesRead(readProxyConfig),
   grader: variablesRead((env) => readGraderConfig([], env)),
   "warm-grader": variablesRead((env) => readGraderConfig([], env)),
@@ -119,12 +121,13 @@ describe("docker compose", () => {
     expect(services.proxy.ports).toEqual([
       expect.objectContaining({ host_ip: "0.0.0.0", published: "8180", target: 8080 }),
     ]);
-    expect(services.app.volumes[0]).toMatchObject({
+    expect(services.policy.volumes[0]).toMatchObject({
       source: "/srv/policy",
       target: "/app/services/app/policy",
     });
     expect(services.grader.volumes[0]).toMatchObject({ source: "/srv/reports", target: "/reports" });
     expect(services.app.build.args.NODE_IMAGE).toBe("node:24-example");
+    expect(services.policy.build.args.NODE_IMAGE).toBe("node:24-example");
     expect(services.grader.build.args.NODE_IMAGE).toBe("node:24-example");
   });
 

@@ -1,27 +1,35 @@
-// The policy sandbox: a worker thread that loads the student's policy file and runs it for each
-// request the app sends over, with stand-ins for Express's request and response (shim.ts). Whatever
-// the policy does (throw, loop, never answer, exit, eat memory), only this thread suffers: the app
-// answers that request with what went wrong, and starts a new sandbox when it must (issue #15).
+// A policy's thread: a worker thread that loads one version of the student's policy file and runs it
+// for each request the app sends over, with stand-ins for Express's request and response (shim.ts).
+// Whatever the policy does (throw, loop, never answer, exit, eat memory), only this thread suffers:
+// the app answers that request with what went wrong, and a new thread is started when one must be
+// (issue #15). What the thread closes before the policy loads is in worker-guard.ts (issue #19).
 
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
+import type { PolicyOutcome } from "../../shared/src/policy-protocol.ts";
 import { describeError, describeLoadError, PolicyMistake } from "./problems.ts";
-import type { FromSandbox, PolicyOutcome, SandboxData, ToSandbox } from "./protocol.ts";
 import { ShimRequest, ShimResponse } from "./shim.ts";
+import { lockDown } from "./worker-guard.ts";
+import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 type Middleware = (req: ShimRequest, res: ShimResponse, next: (error?: unknown) => void) => unknown;
 
-const { file } = workerData as SandboxData;
+const { file } = workerData as WorkerData;
 const port = parentPort;
-if (port === null) throw new Error("policy/worker.ts runs as a worker thread");
-const post = (message: FromSandbox) => port.postMessage(message);
+if (port === null) throw new Error("services/policy/src/worker.ts runs as a worker thread");
+const post = (message: FromWorker) => port.postMessage(message);
 
 // In a worker, process.exit would end only this thread; say plainly instead that a policy cannot.
-process.exit = ((code?: number) => {
-  throw new PolicyMistake(
-    `it called process.exit(${code ?? ""}): a policy only decides on headers, it cannot stop the app`,
-  );
-}) as typeof process.exit;
+Object.defineProperty(process, "exit", {
+  value: (code?: number) => {
+    throw new PolicyMistake(
+      `it called process.exit(${code ?? ""}): a policy only decides on headers, it cannot stop the app`,
+    );
+  },
+  writable: false,
+  configurable: false,
+});
+lockDown();
 
 // Something the policy started may fail after its request is answered (a timer, a promise nobody
 // awaits). The thread stays up; the app hears of it once.
@@ -78,7 +86,7 @@ function run(id: number, request: ShimRequest): void {
   }
 }
 
-port.on("message", (message: ToSandbox) => {
+port.on("message", (message: ToWorker) => {
   if (message.type === "ping") post({ type: "pong", id: message.id });
   else run(message.id, new ShimRequest(message.request));
 });

@@ -1,4 +1,5 @@
-// The student's policy file, loaded by a real app from a real file that the test edits as a student would.
+// The student's policy file, loaded by a real policy sandbox beside a real app, from a real file that
+// the test edits as a student would.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,7 +52,7 @@ describe("the student's policy file", () => {
   it("takes effect when saved, without a restart", async () => {
     await writeFile(file, "export const corsPolicy = null;\n");
     await using app = await startWithPolicyFile();
-    const { log } = app;
+    const log = app.policyLog;
     expect(await allowOrigin(app.port)).toBeUndefined();
     await writeFile(file, allowing("http://app.local:8080"));
     expect(await soon(async () => (await allowOrigin(app.port)) === "http://app.local:8080")).toBe(true);
@@ -64,7 +65,7 @@ describe("the student's policy file", () => {
   ])("reports %s and keeps the previous policy in force", async (_name, broken, reason) => {
     await writeFile(file, allowing("http://app.local:8080"));
     await using app = await startWithPolicyFile();
-    const { log } = app;
+    const log = app.policyLog;
     expect(await allowOrigin(app.port)).toBe("http://app.local:8080");
     await writeFile(file, broken);
     const rejected = () =>
@@ -78,7 +79,7 @@ describe("the student's policy file", () => {
 
   it("reports a missing file and serves with no policy", async () => {
     await using app = await startWithPolicyFile({ CORS_POLICY_WATCH: "false" });
-    const { log } = app;
+    const log = app.policyLog;
     expect(await allowOrigin(app.port)).toBeUndefined();
     expect(
       log.lines.some(

@@ -1,7 +1,7 @@
 // A policy's mistakes in plain words, for the learner who made them: what happened, and where in
 // their file when the error's stack says so.
 import { basename } from "node:path";
-import type { PolicyProblem } from "./protocol.ts";
+import type { PolicyProblem } from "../../shared/src/policy-protocol.ts";
 
 /** `cors-policy.ts line 12`, from the first frame of the stack that is in the policy file. */
 export function whereIn(file: string, error: unknown): string | undefined {

@@ -3,7 +3,7 @@
 // res.setHeader, res.set, res.status, res.end, res.send, ...). What it sets is recorded, checked as
 // Node checks headers, and sent back to the app, which answers the real request.
 import { validateHeaderName, validateHeaderValue } from "node:http";
-import type { HeaderValue, PolicyOutcome, PolicyRequest } from "./protocol.ts";
+import type { HeaderValue, PolicyOutcome, PolicyRequest } from "../../shared/src/policy-protocol.ts";
 
 export class ShimRequest {
   readonly method: string;

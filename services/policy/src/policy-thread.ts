@@ -1,23 +1,17 @@
-// One policy sandbox: a worker thread holding one version of the policy file, with a time limit per
+// One policy thread: a worker thread holding one version of the policy file, with a time limit per
 // request and a memory limit for the thread. A request the policy does not settle in time gets a
 // failure; if the thread is stuck (an endless loop), it is ended, and every request it held gets
-// the same failure. A sandbox that has ended says so, and the caller starts another.
+// the same failure. A thread that has ended says so, and the caller starts another.
 import { Worker } from "node:worker_threads";
-import type {
-  FromSandbox,
-  PolicyOutcome,
-  PolicyProblem,
-  PolicyRequest,
-  SandboxData,
-  ToSandbox,
-} from "./protocol.ts";
+import type { PolicyOutcome, PolicyProblem, PolicyRequest } from "../../shared/src/policy-protocol.ts";
+import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 const WORKER = new URL("./worker.ts", import.meta.url);
 
-export interface SandboxLimits {
+export interface ThreadLimits {
   /** How long the policy may take to settle one request. */
   readonly timeoutMs: number;
-  /** The worker's heap; a policy that grows past it ends its sandbox. */
+  /** The worker's heap; a policy that grows past it ends its thread. */
   readonly memoryMb: number;
 }
 
@@ -26,7 +20,7 @@ export type LoadResult =
   | ({ readonly exported: "nothing" } & PolicyProblem);
 
 /**
- * Before a request's time is up, the sandbox is asked whether it still answers at all: a policy
+ * Before a request's time is up, the thread is asked whether it still answers at all: a policy
  * that merely forgot next() leaves it free, an endless loop does not. The question takes this long
  * at most, within the request's time, so the answer still comes at the limit.
  */
@@ -34,9 +28,9 @@ const PING_MS = 200;
 
 const LOAD_MS = 3_000;
 
-export class PolicySandbox {
+export class PolicyThread {
   readonly #worker: Worker;
-  readonly #limits: SandboxLimits;
+  readonly #limits: ThreadLimits;
   readonly #pending = new Map<number, (outcome: PolicyOutcome) => void>();
   readonly #pongs = new Map<number, (alive: boolean) => void>();
   readonly #onStray: (problem: PolicyProblem) => void;
@@ -45,11 +39,11 @@ export class PolicySandbox {
   #ended: PolicyProblem | undefined;
 
   /** `onStray` hears of failures that belong to no request (a rejected promise nobody awaited). */
-  constructor(file: string, limits: SandboxLimits, onStray: (problem: PolicyProblem) => void) {
+  constructor(file: string, limits: ThreadLimits, onStray: (problem: PolicyProblem) => void) {
     this.#limits = limits;
     this.#onStray = onStray;
     this.#worker = new Worker(WORKER, {
-      workerData: { file } satisfies SandboxData,
+      workerData: { file } satisfies WorkerData,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 8 },
       stdout: false,
       stderr: false,
@@ -66,7 +60,7 @@ export class PolicySandbox {
       this.#end({ problem: `it did not finish loading within ${loadMs} ms: does it loop while loading?` });
       void this.#worker.terminate();
     }, loadMs);
-    this.#worker.on("message", (message: FromSandbox) => {
+    this.#worker.on("message", (message: FromWorker) => {
       switch (message.type) {
         case "loaded":
           clearTimeout(loadTimer);
@@ -98,20 +92,20 @@ export class PolicySandbox {
           ? {
               problem: `it used more than the ${limits.memoryMb} MB a policy may: does something in it keep growing?`,
             }
-          : { problem: `its sandbox failed: ${error.message}` },
+          : { problem: `its thread failed: ${error.message}` },
       );
     });
     this.#worker.on("exit", () => {
       clearTimeout(loadTimer);
-      this.#end(this.#ended ?? { problem: "its sandbox stopped" });
+      this.#end(this.#ended ?? { problem: "its thread stopped" });
       settleLoad({
         exported: "nothing",
-        ...(this.#ended ?? { problem: "its sandbox stopped while loading" }),
+        ...(this.#ended ?? { problem: "its thread stopped while loading" }),
       });
     });
   }
 
-  /** Why the sandbox can no longer run the policy; undefined while it can. */
+  /** Why the thread can no longer run the policy; undefined while it can. */
   get ended(): PolicyProblem | undefined {
     return this.#ended;
   }
@@ -138,7 +132,7 @@ export class PolicySandbox {
     });
   }
 
-  /** Ends the sandbox; requests still held get `problem`. */
+  /** Ends the thread; requests still held get `problem`. */
   close(problem: PolicyProblem = { problem: "a newer version of the policy file took over" }): Promise<void> {
     this.#end(problem);
     return this.#worker.terminate().then(() => undefined);
@@ -173,7 +167,7 @@ export class PolicySandbox {
     });
   }
 
-  #post(message: ToSandbox): void {
+  #post(message: ToWorker): void {
     if (!this.#ended) this.#worker.postMessage(message);
   }
 
