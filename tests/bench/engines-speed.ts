@@ -3,7 +3,7 @@
 // running them together costs or saves on this machine's cores.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { type ComposeProject, run } from "../support/docker.ts";
 import { median, timedCompose } from "./measure.ts";
 

@@ -10,22 +10,26 @@ import { type Kind, writeClass } from "../support/class-fixture.ts";
 import { expectValidResult } from "../support/classroom50.ts";
 import { type CommandResult, ROOT, run } from "../support/docker.ts";
 
-/** The class, graded in this order (by name): a correct submission after each broken one. */
+/**
+ * The class, graded in this order (by name): a correct submission after each broken one, one that
+ * means harm (issue #19), one that tries to leave something behind and one that looks for it.
+ */
 const CLASS: Record<string, Kind> = {
   "01-ada": "checkout",
   "02-syntax": "syntax",
   "03-bea": "correct",
   "04-throws": "throws",
-  "05-cal": "correct",
-  "06-exits": "exits",
+  "05-kills": "kills",
+  "06-cal": "correct",
   "07-loops": "loops",
-  "08-never-next": "never-next",
-  "09-hogs-memory": "hogs-memory",
-  "10-dee": "correct",
-  "11-starter": "starter",
-  "12-step-six": "step-six",
-  "13-nothing": "nothing",
-  "14-exits-loading": "exits-loading",
+  "08-stashes": "stashes",
+  "09-finds-stash": "finds-stash",
+  "10-starter": "starter",
+  "11-step-six": "step-six",
+  "12-nothing": "nothing",
+  "13-exits-loading": "exits-loading",
+  // A folder named like the tool's own gradebook: refused by name, nothing of the tool's replaced.
+  "GRADEBOOK.csv": "correct",
 };
 
 const ALL = "1,1,1,1,1,1,1,1,1,1";
@@ -45,17 +49,17 @@ const EXPECTED: string[] = [
   `02-syntax,0,${NONE},not graded: the policy does not load: it is not valid TypeScript: `,
   `03-bea,10,${ALL},`,
   `04-throws,0,${NONE},${failedIn("it threw Error: not today (cors-policy.ts line 3).")}`,
-  `05-cal,10,${ALL},`,
-  `06-exits,0,${NONE},"${failedIn(`it called process.exit(3): ${EXITS} (cors-policy.ts line 3).`)}"`,
+  `05-kills,0,${NONE},"${failedIn("it uses process.kill(), which a policy may not: a policy only decides on headers, in a sandbox of its own (cors-policy.ts line 3).")}"`,
+  `06-cal,10,${ALL},`,
   `07-loops,0,${NONE},${failedIn("it was still running after 500 ms: an endless loop?")}`,
-  `08-never-next,0,${NONE},${failedIn("it neither called next() nor answered within 500 ms: does every path through it end in next() or an answer?")}`,
-  `09-hogs-memory,0,${NONE},${failedIn("it used more than the 64 MB a policy may: does something in it keep growing?")}`,
-  `10-dee,10,${ALL},`,
-  `11-starter,5,${BLOCK_LESSONS},`,
+  `08-stashes,10,${ALL},`,
+  `09-finds-stash,10,${ALL},`,
+  `10-starter,5,${BLOCK_LESSONS},`,
   // Step 6's policy is the cors package with its defaults, which answer step 7's preflight too.
-  "12-step-six,7,1,1,1,1,1,1,1,0,0,0,",
-  `13-nothing,0,${NONE},not graded: no cors-policy.ts or services/app/policy/cors-policy.ts in the folder`,
-  `14-exits-loading,0,${NONE},"not graded: the policy does not load: it called process.exit(0): ${EXITS} (cors-policy.ts line 1)"`,
+  "11-step-six,7,1,1,1,1,1,1,1,0,0,0,",
+  `12-nothing,0,${NONE},not graded: no cors-policy.ts or services/app/policy/cors-policy.ts in the folder`,
+  `13-exits-loading,0,${NONE},"not graded: the policy does not load: it called process.exit(0): ${EXITS} (cors-policy.ts line 1)"`,
+  `GRADEBOOK.csv,0,${NONE},"not graded: the folder's name is one of the tool's own files (gradebook.csv, gradebook.csv.partial): rename it"`,
 ];
 
 let classDir: string;
@@ -90,7 +94,7 @@ describe("npm run grade:class", () => {
   it("grades every student and says so, a line each", () => {
     expect(graded.code, graded.stderr + graded.stdout).toBe(0);
     for (const student of Object.keys(CLASS)) expect(graded.stdout).toContain(`] ${student}: `);
-    expect(graded.stdout).toContain("(14 students, 4 with every step)");
+    expect(graded.stdout).toContain("(14 students, 5 with every step)");
   });
 
   it("writes the expected gradebook: a header, then each student's score, steps and note", async () => {
@@ -108,8 +112,9 @@ describe("npm run grade:class", () => {
     });
   });
 
-  it("writes each student's result.json and JUnit file, graded or not", async () => {
-    for (const student of Object.keys(CLASS)) {
+  it("writes each student's result.json and JUnit file, graded or not, and no folder for a refused name", async () => {
+    await expect(stat(join(outDir, "GRADEBOOK.csv"))).rejects.toThrow(/ENOENT/);
+    for (const student of Object.keys(CLASS).filter((name) => name !== "GRADEBOOK.csv")) {
       const result = expectValidResult(
         JSON.parse(await readFile(join(outDir, student, "result.json"), "utf8")),
       );

@@ -6,7 +6,7 @@
 import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
 import { ROOT } from "../support/docker.ts";

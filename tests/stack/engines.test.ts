@@ -3,7 +3,7 @@
 // the engines, not assumed; where they agree, one expectation holds for all three.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { type CorsRule, MDN_NAMES } from "../../services/shared/src/cors-rules.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { compose, ROOT } from "../support/docker.ts";

@@ -2,7 +2,7 @@
 // request console's explanation, worked out by the app from its own record of the request, names
 // the same rule as Chromium's own reason code, pair by pair, in the real browser.
 import { describe, expect, it } from "vitest";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { anyVerdict, FAILING_POLICIES, policiesServedInTurn } from "../support/failing-policies.ts";
 import { grade, readReport } from "../support/grading.ts";
 import { stack } from "../support/stack.ts";

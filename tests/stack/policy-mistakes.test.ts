@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { compose, inspect } from "../support/docker.ts";
 import { http } from "../support/http.ts";
 import { servePolicyFrom, servePolicyText, serveStarter } from "../support/policy.ts";

@@ -27,6 +27,30 @@ export const KINDS = {
       "  const kept: number[][] = [];\n  for (;;) kept.push(new Array(1e6).fill(1));",
     ),
   },
+  // Issue #19: a policy that means harm, and one that looks for what the student before it left.
+  kills: { "cors-policy.ts": middleware("  process.kill(process.pid, 'SIGKILL');") },
+  stashes: {
+    "cors-policy.ts": `${FINAL}
+// Tries to leave something for the next student's policy: a file, and a message to another thread.
+try {
+  (await import("node:fs")).writeFileSync("/tmp/stash", "from the last student");
+} catch {}
+try {
+  new BroadcastChannel("stash").postMessage("from the last student");
+} catch {}
+`,
+  },
+  "finds-stash": {
+    "cors-policy.ts": `${FINAL}
+// Fails to load if anything the last student's policy left reached it.
+import { readFileSync } from "node:fs";
+let found = "";
+try {
+  found = readFileSync("/tmp/stash", "utf8");
+} catch {}
+if (found !== "") throw new Error("found the last student's file");
+`,
+  },
   nothing: { "notes.txt": "forgot to hand in" },
   "exits-loading": { "cors-policy.ts": "process.exit(0);\nexport const corsPolicy = null;\n" },
 } as const satisfies Record<string, Record<string, string>>;

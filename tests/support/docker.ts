@@ -173,9 +173,15 @@ export interface MemoryKb {
   readonly anonymous: number;
 }
 
-/** Memory of the node process in a service's container, from /proc/PID/smaps_rollup. */
+/**
+ * Memory of the node process in a service's container, from /proc/PID/smaps_rollup. The policy
+ * sandbox's node is its PID 1, and its container can start no shell to look for it (issue #19).
+ */
 export async function memoryKb(project: ComposeProject, service: string): Promise<MemoryKb> {
-  const result = await inServiceProcess(project, service, 'cat "/proc/$pid/smaps_rollup"');
+  const result =
+    service === "policy"
+      ? await compose(project, ["exec", "-T", service, "cat", "/proc/1/smaps_rollup"])
+      : await inServiceProcess(project, service, 'cat "/proc/$pid/smaps_rollup"');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(result.stdout)?.[1]);
   const memory = { rss: field("Rss"), pss: field("Pss"), anonymous: field("Anonymous") };
   if (result.code !== 0 || Number.isNaN(memory.rss)) {

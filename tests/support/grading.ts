@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { Report } from "../../services/grader/src/report.ts";
+import type { Report } from "../../services/grader/src/report/report.ts";
 import { type CommandResult, compose, ROOT } from "./docker.ts";
 import { servePolicyFrom, serveStarter } from "./policy.ts";
 import type { StackInfo } from "./stack.ts";

@@ -78,7 +78,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A POST of `bytes` of body, sent as an ordinary client sends one: headers, then the body in chunks,
+ * A POST of `bytes` of body, sent as an ordinary client sends one: headers, then the body in chunks
+ * (its length declared, or with `chunked` not, in chunked transfer coding),
  * reading the answer whenever it comes, even before the body is all out. The status, or the error
  * that took the answer's place (a connection reset, say).
  */
@@ -86,6 +87,7 @@ export function postBody(
   port: number,
   host: string,
   bytes: number,
+  { chunked = false }: { readonly chunked?: boolean } = {},
 ): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
     const request = httpRequest({
@@ -93,7 +95,12 @@ export function postBody(
       port,
       method: "POST",
       path: "/headers",
-      headers: { host, "content-type": "application/octet-stream", "content-length": bytes },
+      // With no length declared, Node sends the body chunked (RFC 9112 §7.1).
+      headers: {
+        host,
+        "content-type": "application/octet-stream",
+        ...(chunked ? {} : { "content-length": bytes }),
+      },
       agent: false,
     });
     let settled = false;

@@ -1,5 +1,5 @@
 // grade:class's settings, read once from its command line.
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_DIR } from "../../shared/src/command.ts";
 
@@ -47,12 +47,22 @@ export function readClassConfig(argv: readonly string[], toPath: (path: string) 
       `--project must be a Compose project name (a-z, 0-9, _ and -), not ${JSON.stringify(projectName)}`,
     );
   }
-  return {
-    classDir: toPath(positionals[0] as string),
-    outDir: values.out === undefined ? join(PROJECT_DIR, "reports", "class") : toPath(values.out),
-    projectName,
-    policyTimeoutMs: CLASS_POLICY_TIMEOUT_MS,
-  };
+  const classDir = toPath(positionals[0] as string);
+  const outDir = values.out === undefined ? join(PROJECT_DIR, "reports", "class") : toPath(values.out);
+  // Each student's reports replace a folder of the out folder: one inside the other would have the
+  // tool delete a student's work, or a student's folder stand for the tool's own (issue #19).
+  if (within(outDir, classDir) || within(classDir, outDir)) {
+    throw new Error(
+      `the class folder (${classDir}) and --out (${outDir}) must be apart, neither inside the other: the reports would replace students' folders`,
+    );
+  }
+  return { classDir, outDir, projectName, policyTimeoutMs: CLASS_POLICY_TIMEOUT_MS };
+}
+
+/** Whether `inner` is `outer` or inside it. */
+function within(inner: string, outer: string): boolean {
+  const path = relative(outer, inner);
+  return path === "" || !(path.startsWith("..") || path.startsWith("/"));
 }
 
 function parse(argv: readonly string[]) {

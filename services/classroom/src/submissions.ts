@@ -3,7 +3,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { GRADEBOOK_FILE } from "./gradebook.ts";
+import { TOOL_NAMES } from "./gradebook.ts";
 
 /** Where in a student's folder the policy may be, in the order looked for. */
 export const POLICY_PLACES = ["cors-policy.ts", "services/app/policy/cors-policy.ts"] as const;
@@ -19,6 +19,8 @@ export interface Submission {
   /** The policy file to grade; undefined when there is none to grade, and `problem` says why. */
   readonly policy: string | undefined;
   readonly problem: string | undefined;
+  /** The folder's name may not name a folder of reports: the student gets a gradebook row alone. */
+  readonly refused?: true;
 }
 
 export class ClassError extends Error {
@@ -38,12 +40,22 @@ async function sizeOf(path: string): Promise<number | undefined> {
 }
 
 async function submissionOf(dir: string, student: string): Promise<Submission> {
-  // The gradebook sits beside the students' report folders: no student may take its name.
-  if (!STUDENT_NAME.test(student) || student === GRADEBOOK_FILE) {
+  if (!STUDENT_NAME.test(student)) {
     return {
       student,
       policy: undefined,
       problem: "the folder's name is not usable as a student name (letters, digits, '.', '_' and '-')",
+      refused: true,
+    };
+  }
+  // The gradebook sits beside the students' report folders: no student may take its name, in any
+  // case (macOS and Windows do not tell GRADEBOOK.CSV from gradebook.csv).
+  if (TOOL_NAMES.includes(student.toLowerCase())) {
+    return {
+      student,
+      policy: undefined,
+      problem: `the folder's name is one of the tool's own files (${TOOL_NAMES.join(", ")}): rename it`,
+      refused: true,
     };
   }
   for (const place of POLICY_PLACES) {

@@ -8,46 +8,7 @@ import type { Engine, EngineTab } from "./engines/engine.ts";
 import { readReason } from "./engines/reasons.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
-
-export type Outcome =
-  | {
-      readonly result: "allowed";
-      readonly status: number;
-      /** The answer's X-Request-Id as the page could read it; null when the browser hid it. */
-      readonly requestId: string | null;
-      /** True when the answer the page read held the victim's secret (step 10, /me). */
-      readonly secretRead?: true;
-    }
-  | {
-      readonly result: "blocked";
-      readonly cause: "cors";
-      /**
-       * The engine's code for the block: Chromium's CORS error code; for Firefox and WebKit the MDN
-       * name their words map to, or their words as they are when they map to none (issue #14).
-       */
-      readonly reason: string;
-      /** The failed rule in MDN's names, the same in every engine; absent when the engine's words name none. */
-      readonly rule?: MdnName;
-      /** The engine's own words (Firefox, WebKit). */
-      readonly said?: string;
-      /** Set when the rule was told by the lab's record of the request rather than the engine's words alone. */
-      readonly evidence?: "the lab's record";
-      /** The rule the page's console named for the block, from the app's own record (issue #12). */
-      readonly explained?: string;
-    }
-  | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string }
-  /** The student's policy failed on the request: not a CORS decision, whatever the browser did. */
-  | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string }
-  /**
-   * Something other than the lab answered (a port forwarder's sign-in, say): not a CORS decision
-   * about the lab, whatever the browser reported. `status` is that answer's.
-   */
-  | {
-      readonly result: "blocked";
-      readonly cause: "forwarder";
-      readonly status: number;
-      readonly reason: string;
-    };
+import type { Outcome } from "./report/report.ts";
 
 /** What a check asks of each page's console, and in which browser state. */
 export interface ConsoleUse {

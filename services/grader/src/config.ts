@@ -38,7 +38,7 @@ export interface GraderConfig {
   readonly servicePort: number;
 }
 
-export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR]
+export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR] [--json]
 
 Loads each lab origin's page in a browser, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
@@ -49,11 +49,13 @@ compares what the browser allowed or blocked with what is expected.
   --browser B        chromium (default: GRADER_BROWSER or chromium), firefox, webkit, or all;
                      Firefox and WebKit are in the engines image (npm run grade:engines)
   --report-dir DIR   where the reports are written (default: REPORT_DIR or ./reports):
-                     origin-matrix.json, origin-matrix.junit.xml, and result.json (Classroom 50)
+                     origin-matrix.json, origin-matrix.junit.xml, summary.md and result.json
+  --json             print the run (exit code, output, report files) as one JSON object instead
+                     of writing the reports (npm run grade:class reads it)
   --help             show this text
 
 Exit codes: 0 every pair as expected, 1 some pair not as expected, 2 bad usage or configuration,
-3 the lab is not reachable, 4 the browser could not run.`;
+3 the lab is not reachable, 4 the browser could not run, 5 the grader itself failed.`;
 
 /** The PEM certificates in the file a variable names; undefined when it names none. */
 function readCertificates(env: Env, name: string): string | undefined {

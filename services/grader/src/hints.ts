@@ -4,7 +4,7 @@
 // (services/shared/src/cors-rules.ts). Each hint says where to look next.
 import { type CorsRule, explainRule, isCorsRule, MDN_NAMES } from "../../shared/src/cors-rules.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
-import type { PairResult } from "./matrix.ts";
+import type { PairResult } from "./report/report.ts";
 
 const POLICY_FILE = "services/app/policy/cors-policy.ts";
 

@@ -1,33 +1,13 @@
 import { isCorsRule, MDN_NAMES } from "../../shared/src/cors-rules.ts";
 import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
-import type { Outcome, PageKeeper } from "./browser-probe.ts";
+import type { PageKeeper } from "./browser-probe.ts";
 import {
   type Expectations,
   ExpectationsError,
   expectationFor,
   type PairExpectation,
 } from "./expectations.ts";
-
-export interface PairResult {
-  readonly page: string;
-  readonly target: string;
-  readonly expected: PairExpectation;
-  readonly got: Outcome;
-  readonly pass: boolean;
-}
-
-export interface Summary {
-  readonly pairs: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly allowed: number;
-  readonly blockedCors: number;
-  readonly blockedOther: number;
-  /** Pairs on which the student's policy failed. */
-  readonly policyFailed: number;
-  /** Pairs answered by something other than the lab (a port forwarder's sign-in). */
-  readonly notTheLab: number;
-}
+import type { Outcome, PairResult, Summary } from "./report/report.ts";
 
 /** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
 export function judge(expected: PairExpectation, got: Outcome): boolean {

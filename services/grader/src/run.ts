@@ -6,7 +6,7 @@ import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
 import { BrowserProbe, type PageKeeper } from "./browser-probe.ts";
 import { type Check, resolveChecks } from "./checks.ts";
-import { type ClassroomResult, classroomResult, type GradedStep } from "./classroom-result.ts";
+import { classroomResult, type GradedStep } from "./classroom-result.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
 import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
 import { EngineMissingError, launchEngine } from "./engines/launch.ts";
@@ -16,9 +16,16 @@ import { hintFor } from "./hints.ts";
 import { LabClient, spkiHashes } from "./lab-client.ts";
 import { pageOrigins, runMatrix, summarize } from "./matrix.ts";
 import { checkReachability } from "./reachability.ts";
-import { type Report, writeClassroomResult, writeReport } from "./report.ts";
+import {
+  type ReportFiles,
+  renderReportFiles,
+  resultJson,
+  writeClassroomResult,
+  writeReportFiles,
+} from "./report/files.ts";
+import type { CheckRun, GradedRun, Report } from "./report/report.ts";
+import { renderCheck, renderScore } from "./report/terminal.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
-import { renderCheck, renderScore } from "./terminal.ts";
 
 export interface Terminal {
   out(text: string): void;
@@ -48,8 +55,13 @@ export const OWN_BROWSER: BrowserSource = {
 
 export interface RunOptions {
   readonly browsers?: BrowserSource;
-  /** Hears the run's reports and grade once they are written (the warm grader returns them). */
-  readonly onReports?: (reports: readonly Report[], result: ClassroomResult) => void;
+  /** Hears the graded run (the warm grader answers with each check's view). */
+  readonly onGraded?: (run: GradedRun) => void;
+  /**
+   * Takes the run's report files instead of their being written to the report folder: the warm
+   * grader hands them to whoever asked it, and is never told a folder (issue #19).
+   */
+  readonly handOver?: (files: ReportFiles) => void;
 }
 
 /** How many checks of an --all run share the browser at once: they are independent of each other. */
@@ -89,7 +101,7 @@ async function grade(
   config: GraderConfig,
   checks: readonly Check[],
   terminal: Terminal,
-  { browsers = OWN_BROWSER, onReports }: RunOptions,
+  { browsers = OWN_BROWSER, onGraded, handOver }: RunOptions,
 ): Promise<ExitCode> {
   try {
     becomeOwnerOf(config.reportDir);
@@ -106,7 +118,8 @@ async function grade(
   const failEveryCheck = async (code: ExitCode, message: string): Promise<never> => {
     const reason = message.split("\n")[0] ?? message;
     const zero = grade(checks.map((check) => ({ name: check.name, passed: false, message: reason })));
-    await writeClassroomResult(config.reportDir, zero).catch(() => undefined);
+    if (handOver) handOver({ "result.json": resultJson(zero) });
+    else await writeClassroomResult(config.reportDir, zero).catch(() => undefined);
     throw new GraderExit(code, message);
   };
 
@@ -162,24 +175,33 @@ async function grade(
     }),
   );
   // Check by check, each in every engine, whichever finished first.
-  const perCheck = checks.map((_, index) => byEngine.map((reports) => reports[index] as Report));
+  const checkRuns: CheckRun[] = checks.map((check, index) => ({
+    name: check.name,
+    reports: byEngine.map((reports) => reports[index] as Report),
+  }));
   const several = checks.length > 1;
-  for (const reports of perCheck) terminal.out(renderCheck(reports, several));
-  const reports = perCheck.flat();
+  for (const { reports } of checkRuns) terminal.out(renderCheck(reports, several));
 
-  const graded = checks.map((check, index) => gradedStep(check, perCheck[index] as Report[]));
+  const graded = checks.map((check, index) => gradedStep(check, checkRuns[index]?.reports ?? []));
   if (several) terminal.out(renderScore(graded));
-  const result = grade(graded);
-  const path = await writeReport(config.reportDir, reports, result).catch((error: NodeJS.ErrnoException) => {
+  const run: GradedRun = { checks: checkRuns, result: grade(graded) };
+  const files = renderReportFiles(run);
+  onGraded?.(run);
+  if (handOver) handOver(files);
+  else terminal.out(await writeReports(config, files));
+  return run.result.score === run.result["max-score"] ? EXIT.pass : EXIT.mismatch;
+}
+
+/** Writes a run's report files to the configured folder; the line that says where they are. */
+export async function writeReports(config: GraderConfig, files: ReportFiles): Promise<string> {
+  const path = await writeReportFiles(config.reportDir, files).catch((error: NodeJS.ErrnoException) => {
     throw new GraderExit(
       EXIT.usage,
       `cannot write the report to ${config.reportDirShown} (${error.code ?? error.message}); is it writable?`,
     );
   });
-  onReports?.(reports, result);
   const shown = path.replace(config.reportDir, config.reportDirShown);
-  terminal.out(`Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`);
-  return result.score === result["max-score"] ? EXIT.pass : EXIT.mismatch;
+  return `Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`;
 }
 
 /** One check's matrix in a running browser. */

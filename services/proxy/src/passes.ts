@@ -42,15 +42,22 @@ function originForm({ req }: Exchange): Answer | undefined {
 
 /**
  * Picks the upstream by the Host header, ignoring case and port. The proxy answers its own /healthz
- * on a loopback name, even where loopback names are routed (behind a forwarder that rewrites Host).
+ * on a loopback name it does not route. Behind a forwarder that rewrites Host to localhost, loopback
+ * names are routed: /healthz there is the app's, so that a grader asking through the forwarder learns
+ * whether the app answers, not merely the proxy (issue #19).
  */
 function route(exchange: Exchange, config: ProxyConfig): Answer | undefined {
   const host = hostName(exchange.req.headers.host);
   exchange.host = host;
-  if (host !== undefined && isLoopbackName(host) && exchange.req.url === "/healthz") {
+  exchange.target = host === undefined ? undefined : config.routes.get(host);
+  if (
+    exchange.target === undefined &&
+    host !== undefined &&
+    isLoopbackName(host) &&
+    exchange.req.url === "/healthz"
+  ) {
     return { status: 200, message: "ok" };
   }
-  exchange.target = host === undefined ? undefined : config.routes.get(host);
   if (exchange.target !== undefined) return undefined;
   const served = [...config.routes.keys()].join(", ");
   if (host === undefined)
@@ -59,14 +66,21 @@ function route(exchange: Exchange, config: ProxyConfig): Answer | undefined {
   return refuse(421, `This proxy does not serve "${host}". It serves ${served}.`);
 }
 
-/** No lab endpoint takes a large body: a larger declared one is refused before it reaches the app. */
-function bodyLimit({ req }: Exchange, config: ProxyConfig): Answer | undefined {
-  if (Number(req.headers["content-length"] ?? 0) <= config.maxBodyBytes) return undefined;
+/** The answer to a body over the limit, declared (here) or counted as it arrives (body-limit.ts). */
+export function tooLarge(config: ProxyConfig): Answer {
   return refuse(
     413,
     `Content too large: the lab accepts bodies of up to ${config.maxBodyBytes} bytes.`,
     true,
   );
+}
+
+/**
+ * No lab endpoint takes a large body: a larger declared one is refused before it reaches the app.
+ * A body with no declared length (chunked) is counted as it is passed on (body-limit.ts).
+ */
+function bodyLimit({ req }: Exchange, config: ProxyConfig): Answer | undefined {
+  return Number(req.headers["content-length"] ?? 0) <= config.maxBodyBytes ? undefined : tooLarge(config);
 }
 
 /** Hop-by-hop headers go; forwarding headers too, unless the peer is a forwarder the configuration trusts. */

@@ -3,9 +3,10 @@ import { createProxyServer } from "http-proxy-3";
 import { createHttpServer } from "../../shared/src/http-server.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { logWhenAnswered, sendText } from "../../shared/src/plain-answer.ts";
+import { countBody } from "./body-limit.ts";
 import type { ProxyConfig } from "./config.ts";
 import { REMOVED_FROM_RESPONSES, removeHeaders } from "./headers.ts";
-import { type Exchange, runPasses } from "./passes.ts";
+import { type Exchange, runPasses, tooLarge } from "./passes.ts";
 
 class UpstreamTimeoutError extends Error {
   constructor(ms: number) {
@@ -24,7 +25,10 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
     // when the agent has a timeout of its own): reusing one the app is closing would be a 502.
     agent: new http.Agent({ keepAlive: true, timeout: IDLE_UPSTREAM_MS }),
   });
-  proxy.on("proxyReq", (proxyReq) => {
+  /** Each request's request to the app, while it is under way: cut off when its body grows too large. */
+  const upstream = new WeakMap<http.IncomingMessage, http.ClientRequest>();
+  proxy.on("proxyReq", (proxyReq, req) => {
+    upstream.set(req, proxyReq);
     proxyReq.setTimeout(config.upstreamTimeoutMs, () =>
       proxyReq.destroy(new UpstreamTimeoutError(config.upstreamTimeoutMs)),
     );
@@ -53,7 +57,16 @@ export function createProxy(config: ProxyConfig, log: Logger): http.Server {
 
     const { host, target } = exchange as Required<Exchange>;
     forwarded = true;
+    let cutOff = false;
+    countBody(req, config.maxBodyBytes, () => {
+      cutOff = true;
+      upstream.get(req)?.destroy();
+      const refusal = tooLarge(config);
+      sendText(res, refusal.status, refusal.message, refusal.headers);
+    });
     proxy.web(req, res, { target }, (error) => {
+      // The body was cut off here, on purpose: the client has its 413 already.
+      if (cutOff) return;
       if (error instanceof UpstreamTimeoutError) {
         sendText(res, 504, `Gateway timeout: the app behind ${host} sent ${error.message}.`);
         return;

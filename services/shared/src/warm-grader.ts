@@ -37,13 +37,23 @@ export interface CheckView {
   readonly passed: boolean;
 }
 
-/** What a run answers: its exit code, what it printed, and each check's result when it graded. */
+/**
+ * What a run answers: its exit code, what it printed, each check's result when it graded, and its
+ * report files by name, for whoever asked to write where they will (the warm grader writes none).
+ */
 export interface WarmAnswer {
   readonly code: number;
   readonly out: string;
   readonly err: string;
   readonly views: readonly CheckView[];
+  readonly files: Readonly<Record<string, string>>;
 }
+
+/**
+ * The options a run handed to the warm grader may have: what to check, and in which browser. No
+ * path ever: the warm grader reads and writes no file a request names (issue #19).
+ */
+export const WARM_OPTIONS = ["--step", "--all", "--browser"] as const;
 
 export type WarmReply =
   | { readonly kind: "answered"; readonly answer: WarmAnswer }

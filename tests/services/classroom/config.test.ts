@@ -21,6 +21,9 @@ describe("grade:class's command line", () => {
       '--project must be a Compose project name (a-z, 0-9, _ and -), not "Not OK"',
     ],
     [["a", "--bogus"], "Unknown option '--bogus'"],
+    [["class", "--out", "class"], "must be apart, neither inside the other"],
+    [["class", "--out", "class/reports"], "must be apart, neither inside the other"],
+    [["class/ada", "--out", "class"], "must be apart, neither inside the other"],
   ])("refuses %o, saying why", (argv, why) => {
     expect(() => readClassConfig(argv, toPath)).toThrow(why);
   });

@@ -25,6 +25,7 @@ describe("a class's submissions", () => {
       "cal/notes.txt": "",
       "dee/cors-policy.ts": "x".repeat(MAX_POLICY_BYTES + 1),
       "e v/cors-policy.ts": "",
+      "Gradebook.CSV/cors-policy.ts": "export const corsPolicy = null;",
       ".git/config": "",
       "loose-file.ts": "",
     });
@@ -41,6 +42,15 @@ describe("a class's submissions", () => {
         undefined,
         "the folder's name is not usable as a student name (letters, digits, '.', '_' and '-')",
       ],
+      [
+        "Gradebook.CSV",
+        undefined,
+        "the folder's name is one of the tool's own files (gradebook.csv, gradebook.csv.partial): rename it",
+      ],
+    ]);
+    expect(found.filter((submission) => submission.refused).map((submission) => submission.student)).toEqual([
+      "e v",
+      "Gradebook.CSV",
     ]);
   });
 

@@ -1,5 +1,5 @@
 // The grader's command line, run as a real process: the paths that end before a browser is needed.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,8 @@ async function labNowhere(): Promise<{ env: NodeJS.ProcessEnv; origins: string[]
   return {
     env: {
       ...process.env,
+      // Never a warm grader this test did not start (issue #21): the run is this process's own.
+      GRADER_SERVICE_PORT: "0",
       LAB_FORWARD_TEMPLATE: "http://127.0.0.1:{port}",
       APP_PORT: localhost,
       LAB_LOOPBACK_PORT: loopback,
@@ -154,5 +156,32 @@ describe("the grader's command line", () => {
     } finally {
       await rm(reports, { recursive: true });
     }
+  });
+
+  it("with --json, prints the run as one JSON object, its result.json in it, and writes nothing", async () => {
+    const { env, origins } = await labNowhere();
+    const reports = await mkdtemp(join(tmpdir(), "cors-lab-reports-"));
+    try {
+      const result = await run(process.execPath, [GRADER, "--step", "2", "--json"], {
+        ...env,
+        REPORT_DIR: reports,
+      });
+      expect(result.code).toBe(3);
+      const answer = JSON.parse(result.stdout);
+      expect(answer).toMatchObject({ code: 3, err: expect.stringContaining(unreachable(origins)) });
+      expect(expectValidResult(JSON.parse(answer.files["result.json"])).score).toBe(0);
+      expect(await readdir(reports)).toEqual([]);
+    } finally {
+      await rm(reports, { recursive: true });
+    }
+  });
+
+  it("exits 5 with one line when the grader itself fails, never 1", async () => {
+    const { env } = await labNowhere();
+    // A fault put into the grader's own process: an error thrown from a timer while the run is under way.
+    const fault = 'data:text/javascript,setTimeout(() => { throw new Error("a bug in the grader"); }, 0);';
+    const result = await run(process.execPath, ["--import", fault, GRADER, "--step", "2"], env);
+    expect(result.code).toBe(5);
+    expect(result.stderr.trim()).toBe("grader: the grader itself failed: a bug in the grader");
   });
 });

@@ -121,4 +121,32 @@ describe("the proxy", () => {
     expect(answers.filter((answer) => !("status" in answer) || answer.status !== 413)).toEqual([]);
     expect((await http(pair.port, "/after", { host: "app.local" })).status).toBe(200);
   });
+
+  it("answers a chunked body, which declares no length, with 413 once it grows past the limit", async () => {
+    // The app reads the whole body before it answers, as express.json() does.
+    await using pair = await startPair((req, res) => {
+      let bytes = 0;
+      req.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      req.on("end", () => res.end(`read ${bytes} bytes`));
+    });
+    const under = await postBody(pair.port, "app.local", 512 * 1024, { chunked: true });
+    expect(under).toEqual({ status: 200, body: `read ${512 * 1024} bytes` });
+    const over = await postBody(pair.port, "app.local", 5 * 1024 * 1024, { chunked: true });
+    expect(over).toMatchObject({
+      status: 413,
+      body: expect.stringContaining("bodies of up to 1048576 bytes"),
+    });
+    expect((await http(pair.port, "/after", { host: "app.local" })).status).toBe(200);
+  });
+
+  it("passes /healthz on to the app where loopback names are routed, as behind a port forwarder", async () => {
+    const log = recordingLogger();
+    const config = readProxyConfig({ PROXY_ROUTES: "localhost=http://127.0.0.1:1" });
+    await using proxy = await listen(createProxy(config, log));
+    // The app behind localhost is down: the proxy must not answer for it (issue #19).
+    const answer = await http(proxy.port, "/healthz", { host: "localhost:8080" });
+    expect(answer.status).toBe(502);
+  });
 });

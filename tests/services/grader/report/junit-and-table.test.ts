@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { type Report, renderJUnit } from "../../../services/grader/src/report.ts";
-import { renderTable } from "../../../services/grader/src/terminal.ts";
+import { renderJUnit } from "../../../../services/grader/src/report/junit.ts";
+import type { Report } from "../../../../services/grader/src/report/report.ts";
+import { renderTable } from "../../../../services/grader/src/report/terminal.ts";
 import { report } from "./sample-report.ts";
 
 describe("the JUnit report", () => {

@@ -1,7 +1,7 @@
 import { Marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { classroomResult, readSubmissionIdentity } from "../../../services/grader/src/classroom-result.ts";
-import { markdownText, renderMarkdownSummary } from "../../../services/grader/src/summary-markdown.ts";
+import { classroomResult, readSubmissionIdentity } from "../../../../services/grader/src/classroom-result.ts";
+import { markdownText, renderMarkdownSummary } from "../../../../services/grader/src/report/markdown.ts";
 import { report } from "./sample-report.ts";
 
 const passing = {
@@ -23,7 +23,13 @@ const result = classroomResult(
 );
 
 describe("the Markdown summary", () => {
-  const markdown = renderMarkdownSummary([passing, report], result);
+  const markdown = renderMarkdownSummary({
+    checks: [
+      { name: "Step 2: The basic server", reports: [passing] },
+      { name: 'Step 6: "exactly" <one> origin & no other', reports: [report] },
+    ],
+    result,
+  });
   const html = new Marked({ gfm: true }).parse(markdown, { async: false });
 
   it("is a score, then a table with a row per check: its name, verdict and pairs as expected", () => {
@@ -54,10 +60,16 @@ describe("the Markdown summary", () => {
 describe("the Markdown summary of a run in several engines", () => {
   it("has a row per check and engine, under the check's name, and names every browser", () => {
     const inFirefox = { ...passing, engine: "firefox" as const, browser: "153.7.0" };
-    const markdown = renderMarkdownSummary(
-      [passing, inFirefox, report, { ...report, engine: "webkit" as const, browser: "2.50.6" }],
+    const markdown = renderMarkdownSummary({
+      checks: [
+        { name: "Step 2: The basic server", reports: [passing, inFirefox] },
+        {
+          name: 'Step 6: "exactly" <one> origin & no other',
+          reports: [report, { ...report, engine: "webkit" as const, browser: "2.50.6" }],
+        },
+      ],
       result,
-    );
+    });
     const rows = markdown.split("\n").filter((line) => line.startsWith("| Step"));
     // Each name as the table cell writes it: Markdown's special characters made literal.
     expect(rows.map((row) => row.split(" | ").slice(0, 2).join(" | "))).toEqual([

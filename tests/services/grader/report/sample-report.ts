@@ -1,6 +1,6 @@
 // One check's report with a pair that passed and one that did not, and text that must be escaped
 // wherever it is shown: the JUnit, Markdown and terminal renderings' tests share it.
-import type { Report } from "../../../services/grader/src/report.ts";
+import type { Report } from "../../../../services/grader/src/report/report.ts";
 
 export const report: Report = {
   title: 'Step 6: "exactly" <one> origin & no other',

@@ -1,10 +1,9 @@
 // The run as Markdown, for a CI job's summary page ($GITHUB_STEP_SUMMARY) and anyone reading the
-// reports folder on GitHub (issue #11): the score, a row per check, and what to look at in the
-// checks that need work, in the same words as the terminal.
-import type { ClassroomResult } from "./classroom-result.ts";
-import { ENGINE_TITLES } from "./engines/engine.ts";
-import { browsersOf, type Report } from "./report.ts";
-import { checkView } from "./terminal.ts";
+// reports folder on GitHub (issue #11): the score, a row per check and engine, and what to look at in
+// the checks that need work, in the same words as the terminal.
+import { ENGINE_TITLES } from "../engines/engine.ts";
+import { checkView } from "./check-view.ts";
+import { browsersOf, type GradedRun, reportsOf } from "./report.ts";
 
 export const SUMMARY_FILE = "summary.md";
 
@@ -24,25 +23,29 @@ export function markdownText(text: string): string {
 }
 
 /** A row per check and engine, and what to look at where a check needs work. */
-export function renderMarkdownSummary(reports: readonly Report[], result: ClassroomResult): string {
-  // The reports are check by check, each in every engine of the run (run.ts).
-  const engines = Math.max(1, Math.round(reports.length / Math.max(1, result.tests.length)));
-  const testOf = (index: number) => result.tests[Math.floor(index / engines)];
-  const nameOf = (report: Report, index: number) =>
-    `${testOf(index)?.["test-name"] ?? report.title}${engines > 1 ? ` (${ENGINE_TITLES[report.engine]})` : ""}`;
-  const rows = reports.map((report, index) => {
+export function renderMarkdownSummary(run: GradedRun): string {
+  const { result } = run;
+  const rows = run.checks.flatMap((check, index) => {
+    const engines = check.reports.length > 1;
+    return check.reports.map((report) => ({
+      report,
+      name: `${check.name}${engines ? ` (${ENGINE_TITLES[report.engine]})` : ""}`,
+      message: engines ? undefined : result.tests[index]?.message,
+    }));
+  });
+  const table = rows.map(({ report, name }) => {
     const { summary } = report;
     const verdict = summary.failed === 0 ? "✅ passed" : "❌ not yet";
-    return `| ${markdownText(nameOf(report, index))} | ${verdict} | ${summary.passed} of ${summary.pairs} |`;
+    return `| ${markdownText(name)} | ${verdict} | ${summary.passed} of ${summary.pairs} |`;
   });
-  const details = reports.flatMap((report, index) => {
+  const details = rows.flatMap(({ report, name, message }) => {
     if (report.summary.failed === 0) return [];
     const view = checkView(report);
     const hints = view.hints.map((hint) => `- ${markdownText(hint)}`);
     return [
-      `### ${markdownText(nameOf(report, index))}`,
+      `### ${markdownText(name)}`,
       "",
-      markdownText(engines > 1 ? view.summary : (testOf(index)?.message ?? view.summary)),
+      markdownText(message ?? view.summary),
       "",
       ...(hints.length > 0 ? ["What to look at:", "", ...hints, ""] : []),
     ];
@@ -52,10 +55,10 @@ export function renderMarkdownSummary(reports: readonly Report[], result: Classr
     "",
     "| Check | Verdict | Pairs as expected |",
     "| --- | --- | --- |",
-    ...rows,
+    ...table,
     "",
     ...details,
-    `Graded in ${markdownText(browsersOf(reports).join(", "))}; the reports are in the run's artifacts.`,
+    `Graded in ${markdownText(browsersOf(reportsOf(run)).join(", "))}; the reports are in the run's artifacts.`,
     "",
   ].join("\n");
 }
