@@ -3,7 +3,6 @@
 // block was. Engine-neutral: a block counts as CORS only when the lab gave the answer the browser
 // judged, whatever the engine said, and an engine's words are read in one vocabulary (reasons.ts).
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
-import type { MdnName } from "../../shared/src/cors-rules.ts";
 import type { Engine, EngineTab } from "./engines/engine.ts";
 import { readReason } from "./engines/reasons.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
