@@ -19,7 +19,7 @@ describe("the lab manifest", () => {
       expect(text.split("\n")[0]).toBe(
         `# Step ${step.number} — ${step.title.replace("/headers", "`/headers`")}`,
       );
-      expect(step.check).toMatch(/^[A-Z][^\n]{0,150}\.$/); // one sentence a learner reads at a glance
+      expect(step.sentence).toMatch(/^[A-Z][^\n]{0,150}\.$/); // one sentence a learner reads at a glance
     },
   );
 

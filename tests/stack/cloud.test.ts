@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report/report.ts";
 import { readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
-import { ROOT } from "../support/docker.ts";
+import { ROOT, signalNode } from "../support/docker.ts";
 import { FORWARDED_DOMAIN, type Forwarder, startForwarder } from "../support/forwarder.ts";
 import {
   crossFrom,
@@ -26,7 +26,6 @@ import { type StackInfo, stack } from "../support/stack.ts";
 
 const info = stack();
 const steps = await readManifest(join(ROOT, "lab"));
-const solved = steps.filter((step) => step.solution !== undefined);
 const FINAL = "./lab/10-misconfigurations/solution";
 const mistake = (name: string) => `./lab/10-misconfigurations/mistakes/${name}`;
 /** On the untouched lab, the steps whose lesson is the block pass, as on the default origins. */
@@ -150,13 +149,8 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
     expect(await stepVerdicts(info)).toEqual(STARTER_VERDICTS);
   });
 
-  it.each(solved)("passes step $number with its reference solution, unedited", async (step) => {
-    await withPolicyServed(cloud, `./lab/${step.folder}/${step.solution}`, async (project) => {
-      const graded = await grade(project, ["--step", String(step.number)], caMount());
-      expect(graded.code, graded.stdout + graded.stderr).toBe(0);
-    });
-  });
-
+  // Each step's own solution is proven on the default origins (guide.test.ts); the final one, which
+  // names its trusted origin by role, passes every step here at once.
   it("scores 10 of 10 with the final reference solution", async () => {
     await withPolicyServed(cloud, FINAL, async (project) => {
       const graded = await grade(project, ["--all"], caMount());
@@ -173,7 +167,6 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
         "reflect-any-origin",
         crossFrom([localhost, loopback, api, attacker, lookalike, sibling, "null"], origins.lab),
       ],
-      ["trust-null", crossFrom(["null"], origins.lab)],
       // Behind a forwarder no page's name can contain another's: the sloppy match lets nobody in.
       ["sloppy-pattern", []],
     ])("%s", async (name, expected) => {
@@ -183,6 +176,19 @@ describe("behind a public port forwarder (LAB_ORIGIN_SET=forwarded)", () => {
         expect((await mismatches(info)).sort()).toEqual([...expected].sort());
       });
     });
+  });
+
+  it("leaves /healthz to the app: a hung app's proxied origins are not healthy (issue #19)", async () => {
+    // Behind the forwarder, Host is localhost:PORT on every role: the proxy must pass /healthz on,
+    // or a grader asking through the forwarder would take the proxy for the lab.
+    await signalNode(cloud, "app", "STOP");
+    try {
+      const health = await throughForwarder(forwarder, `8081.${FORWARDED_DOMAIN}`, "/healthz");
+      expect(health.status).toBe(504);
+    } finally {
+      await signalNode(cloud, "app", "CONT");
+    }
+    expect((await throughForwarder(forwarder, `8081.${FORWARDED_DOMAIN}`, "/healthz")).status).toBe(200);
   });
 });
 

@@ -1,8 +1,8 @@
 // The doctor (npm run doctor, and doctor.sh for a machine without Node) against the real stack: all
 // well, and each failure it knows, each with its line and a non-zero exit (issue #13).
-import { lookup } from "node:dns/promises";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../../services/shared/src/defaults.ts";
 import { ROOT, run } from "../support/docker.ts";
 import { up, withEnv } from "../support/grading.ts";
 import { freePort, listen } from "../support/http.ts";
@@ -67,21 +67,49 @@ describe.each(DOCTORS)("%s", (_name, doctor) => {
     );
     expect(result.code).toBe(1);
   });
+});
 
-  it("gives the hosts-file lines to add when app.local does not resolve here, and says so when it does", async () => {
-    const resolves = (await lookup("app.local", { all: true }).catch(() => [])).some(({ address }) =>
-      ["127.0.0.1", "::1"].includes(address),
-    );
-    const result = await doctor(settings({ LAB_ORIGIN_SET: "default" }));
-    if (resolves) {
-      expect(result.stdout).toMatch(/^ok {3}app\.local resolves to this machine/m);
-    } else {
-      expect(result.stdout).toMatch(/^FAIL app\.local,? (and )?api\.local/m);
-      expect(result.stdout).toContain(
-        "`127.0.0.1 app.local api.local evil.app.local` and `::1 app.local api.local evil.app.local`",
+/**
+ * A doctor run in a container of the base image, whose only resolver is the hosts file Docker writes
+ * (`--add-host` lines, or none), so that both answers can be seen on any machine (issue #21).
+ */
+function doctorWithHosts(command: readonly string[], hosts: readonly string[]) {
+  return run("docker", [
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    ...hosts.flatMap((host) => ["--add-host", `${host}:127.0.0.1`]),
+    "--volume",
+    `${ROOT}:/lab:ro`,
+    "--workdir",
+    "/lab",
+    "--env",
+    "LAB_ORIGIN_SET=default",
+    DEFAULTS.NODE_IMAGE,
+    ...command,
+  ]);
+}
+
+describe.each([
+  ["npm run doctor", ["node", "services/doctor/src/main.ts"]],
+  ["doctor.sh", ["sh", "doctor.sh"]],
+])("%s on the names", (_name, command) => {
+  it("says each name resolves when the hosts file has the line", async () => {
+    const result = await doctorWithHosts(command, ["app.local", "api.local", "evil.app.local"]);
+    for (const host of ["app.local", "api.local", "evil.app.local"])
+      expect(result.stdout).toMatch(
+        new RegExp(`^ok {3}${host.replace(/\./g, "\\.")} resolves to this machine`, "m"),
       );
-      expect(result.stdout).toContain("LAB_ORIGIN_SET=localhost");
-      expect(result.code).toBe(1);
-    }
+  });
+
+  it("gives the hosts-file lines to add when the names do not resolve", async () => {
+    const result = await doctorWithHosts(command, []);
+    expect(result.stdout).toMatch(/^FAIL app\.local,? (and )?api\.local/m);
+    expect(result.stdout).toContain(
+      "`127.0.0.1 app.local api.local evil.app.local` and `::1 app.local api.local evil.app.local`",
+    );
+    expect(result.stdout).toContain("LAB_ORIGIN_SET=localhost");
+    expect(result.code).toBe(1);
   });
 });

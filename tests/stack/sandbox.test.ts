@@ -6,6 +6,7 @@
 // write nothing, see no other process, and cannot signal the sandbox's node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compose, inspect } from "../support/docker.ts";
+import { startWarm, stopWarm } from "../support/grading.ts";
 import { http } from "../support/http.ts";
 import { policyStatus, servePolicyText, serveStarter } from "../support/policy.ts";
 import { stack } from "../support/stack.ts";
@@ -21,13 +22,12 @@ const restarts = () =>
 beforeAll(async () => {
   // The warm grader runs a grader for whoever asks it on 127.0.0.1:9000 in the app's namespace: the
   // first thing a policy that runs in the app could reach.
-  const warm = await compose(info, ["--profile", "check", "up", "-d", "--wait", "warm-grader"]);
-  expect(warm.code, warm.stderr).toBe(0);
+  await startWarm(info, "warm-grader");
   restartsBefore = await restarts();
 });
 
 afterAll(async () => {
-  await compose(info, ["--profile", "check", "rm", "-s", "-f", "warm-grader"]);
+  await stopWarm(info, "warm-grader");
   await serveStarter(info);
 });
 

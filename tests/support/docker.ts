@@ -1,9 +1,8 @@
 // Docker and Compose from the tests and the benchmark: commands that never throw on a non-zero exit,
 // and what they read off the running containers. No test-runner imports, so the benchmark can use it.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { type CommandResult, PROJECT_DIR, runCommand } from "../../services/shared/src/command.ts";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ROOT = PROJECT_DIR;
 
 /** A Compose project the tests or the benchmark started, and how to address it again. */
 export interface ComposeProject {
@@ -15,11 +14,7 @@ export interface ComposeProject {
   readonly extraFiles?: readonly string[];
 }
 
-export interface CommandResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CommandResult };
 
 /** Runs `docker compose …` against a project, never throwing on a non-zero exit. */
 export function compose(
@@ -32,24 +27,24 @@ export function compose(
   return run("docker", [...base, ...args], { ...process.env, ...project.env }, timeoutMs);
 }
 
+/**
+ * Runs a command from the project folder with `env` as its whole environment, never throwing: the
+ * host-side tools' own runner (services/shared/src/command.ts), so that the tests read exit codes as
+ * the tools do (127 for a command that could not start).
+ */
 export function run(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   timeoutMs = 60_000,
 ): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      [...args],
-      { cwd: ROOT, env, timeout: timeoutMs, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCommand(command, args, { cwd: ROOT, env: definedOnly(env), timeoutMs, inherit: false });
 }
+
+const definedOnly = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 
 /** `docker compose config` of a project, every profile's services included, as the parsed JSON. */
 export async function renderedConfig(
@@ -60,6 +55,8 @@ export async function renderedConfig(
     "grade",
     "--profile",
     "check",
+    "--profile",
+    "check-engines",
     "config",
     "--format",
     "json",
@@ -79,12 +76,14 @@ export async function containerId(project: ComposeProject, service: string): Pro
 /** The parts of `docker inspect` the tests read. */
 export interface ContainerState {
   readonly RestartCount: number;
+  readonly State: { readonly ExitCode: number; readonly Running: boolean };
   readonly Config: { readonly User: string };
   readonly HostConfig: {
     readonly ReadonlyRootfs: boolean;
     readonly CapDrop: readonly string[] | null;
     readonly CapAdd: readonly string[] | null;
     readonly SecurityOpt: readonly string[] | null;
+    readonly NetworkMode: string;
   };
 }
 

@@ -13,10 +13,26 @@ export function withEnv(info: StackInfo, env: Readonly<Record<string, string>>):
   return { ...info, env: { ...info.env, ...env } };
 }
 
-/** `docker compose up -d --wait` of services of the stack, as its variables say now. */
-export async function up(info: StackInfo, services: readonly string[] = ["app"]): Promise<void> {
-  const result = await compose(info, ["up", "-d", "--wait", ...services]);
-  expect(result.code, result.stderr).toBe(0);
+/**
+ * Starts (or recreates, when their settings changed) services of the stack as its variables say now,
+ * with Testcontainers, and waits for each one's health check (issue #21: no polling of our own).
+ */
+export async function up(
+  info: StackInfo,
+  services: readonly string[] = ["app"],
+  profiles: readonly string[] = [],
+): Promise<void> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+  const { DockerComposeEnvironment, Wait } = await import("testcontainers");
+  let environment = new DockerComposeEnvironment(ROOT, ["docker-compose.yml", ...(info.extraFiles ?? [])])
+    .withProjectName(info.projectName)
+    .withEnvironmentFile(info.envFile)
+    .withEnvironment({ ...info.env })
+    .withProfiles(...profiles)
+    .withStartupTimeout(120_000);
+  for (const service of services)
+    environment = environment.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+  await environment.up([...services]);
 }
 
 /**
@@ -48,6 +64,40 @@ export function grade(
 /** One run of the engines image's grader (Chromium, Firefox and WebKit; issue #14), with its arguments. */
 export function gradeInEngines(info: StackInfo, args: readonly string[]): Promise<CommandResult> {
   return compose(info, ["--profile", "engines", "run", "--rm", "engines", ...args]);
+}
+
+/** The warm services and their profiles: Chromium alone, or the three engines (issue #21). */
+const WARM = { "warm-grader": "check", "warm-engines": "check-engines" } as const;
+export type WarmService = keyof typeof WARM;
+
+/** Starts a warm grader beside the running stack, and waits until it is healthy. */
+export async function startWarm(info: StackInfo, service: WarmService): Promise<void> {
+  await up(info, [service], [WARM[service]]);
+}
+
+export async function stopWarm(info: StackInfo, service: WarmService): Promise<void> {
+  await compose(info, ["--profile", WARM[service], "rm", "-s", "-f", service]);
+}
+
+/**
+ * One run of the command line inside a warm service's container, which hands it to the warm grader:
+ * the browsers are already up, so a run costs its matrix alone.
+ */
+export function gradeWarm(
+  info: StackInfo,
+  service: WarmService,
+  args: readonly string[],
+): Promise<CommandResult> {
+  return compose(info, [
+    "--profile",
+    WARM[service],
+    "exec",
+    "-T",
+    service,
+    "node",
+    "services/grader/src/main.ts",
+    ...args,
+  ]);
 }
 
 /** Every report of the last grader run: one per check and engine. */

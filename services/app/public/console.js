@@ -32,7 +32,7 @@ const REQUESTS = {
  */
 function show(state, text, details = {}) {
   const { body, read, failure, rule, secret } = details;
-  for (const key of [data.status, data.requestId, data.failure, data.rule, data.secret]) {
+  for (const key of [data.status, data.requestId, data.failure, data.rule, data.secret, data.mark]) {
     delete outcome.dataset[key];
   }
   if (secret !== undefined) outcome.dataset[data.secret] = "read";
@@ -42,6 +42,7 @@ function show(state, text, details = {}) {
   }
   if (failure !== undefined) outcome.dataset[data.failure] = failure;
   if (rule) outcome.dataset[data.rule] = rule;
+  outcome.dataset[data.mark] = `${page}.${run}`;
   outcome.dataset[data.state] = state;
   outcome.dataset[data.run] = String(run);
   outcome.textContent = text;

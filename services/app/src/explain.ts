@@ -2,25 +2,9 @@
 // (issue #12): a script never learns the reason (whatwg/fetch#605), but the app knows what it was
 // asked and what it answered, and the CORS check is a fixed set of rules (services/shared/src/cors-rules.ts).
 import type { RequestHandler } from "express";
-import { CONSOLE } from "../../shared/src/console-contract.ts";
-import {
-  type CheckedAnswer,
-  type CorsRule,
-  explainRule,
-  failedRule,
-  headerList,
-} from "../../shared/src/cors-rules.ts";
+import { CONSOLE, type Explanation } from "../../shared/src/console-contract.ts";
+import { type CheckedAnswer, explainRule, failedRule, headerList } from "../../shared/src/cors-rules.ts";
 import type { LoggedRequest, RequestLog } from "./request-log.ts";
-
-export type Explanation =
-  | { readonly reached: false }
-  | { readonly reached: true; readonly policyFailure: string }
-  | {
-      readonly reached: true;
-      readonly rule: CorsRule | null;
-      readonly explanation: string;
-      readonly status: number;
-    };
 
 const answerOf = (entry: LoggedRequest): CheckedAnswer => ({
   status: entry.status,

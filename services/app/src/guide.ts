@@ -7,7 +7,7 @@ import { Marked, type Token, type Tokens } from "marked";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
-import { CHECK_MARK, checkHandler, checkSection, START_GRADER } from "./check.ts";
+import { CHECK_MARK, checkHandler, checkSection, START_GRADER } from "./check-button.ts";
 import { escapeHtml } from "./html.ts";
 import { GUIDE_CSP, layout, sendPage } from "./page.ts";
 
@@ -88,7 +88,7 @@ export async function loadGuide(labDir: string, origins: LabOrigins): Promise<Gu
   const list = steps
     .map(
       (step) =>
-        `<li><a href="/lab/${step.number}">${escapeHtml(step.title)}</a> <span class="check">${escapeHtml(withOrigins(step.check, origins))}</span></li>`,
+        `<li><a href="/lab/${step.number}">${escapeHtml(step.title)}</a> <span class="check">${escapeHtml(withOrigins(step.sentence, origins))}</span></li>`,
     )
     .join("\n");
   const index = layout(

@@ -1,23 +1,27 @@
 // The app's end of its link to the policy sandbox (issue #19). The student's policy never runs in the
 // app: it runs in the `policy` service, a container with no network, and the app hands it each API
 // request's method, URL and headers over a Unix socket in a volume the two share, then applies what
-// comes back. The app listens, the sandbox connects; one sandbox at a time, the first one linked
-// keeps the link. Whatever the sandbox sends is checked before it is used: it runs a stranger's code.
+// comes back. The app listens, the sandbox connects: its main thread on a control connection (which
+// sandbox, how the file stands, which thread serves, which ended and why), and each version's thread
+// on a connection of its own, which the requests go to. One sandbox at a time: the first one linked
+// keeps the link, and only the threads it names are heard. Whatever the sandbox sends is checked
+// before it is used: it runs a stranger's code.
 import { unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Request, RequestHandler, Response } from "express";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
 import type { Logger } from "../../shared/src/log.ts";
+import { batchedWriter, encodeMessage, lineReader, parseLine } from "../../shared/src/policy-lines.ts";
 import {
-  encodeMessage,
+  type FromSandbox,
   type HeaderList,
   type LinkedPolicyStatus,
-  lineReader,
   type PolicyOutcome,
   type PolicyProblem,
   readSandboxMessage,
   type SandboxInfo,
   type SandboxStatus,
+  type ToSandbox,
 } from "../../shared/src/policy-protocol.ts";
 
 export interface PolicyLinkOptions {
@@ -34,17 +38,34 @@ export function failureText(file: string, { problem, where }: PolicyProblem): st
   return `Your CORS policy (${file}) failed on this request: ${problem}${where ? ` (${where})` : ""}.`;
 }
 
-/** How long a new connection has to say which sandbox it is. */
+/** How long a new connection has to say what it is. */
 const HELLO_MS = 2_000;
 /** Beyond the policy's own time limit, how long the sandbox has to answer with its verdict. */
 const GRACE_MS = 2_000;
+/**
+ * How long the requests of a thread whose connection closed wait for the sandbox to say why the
+ * thread ended (its main thread says so on the control connection, which may arrive second).
+ */
+const WHY_MS = 1_000;
 
 const IGNORED_ANSWER_HEADERS = new Set(["content-length", "transfer-encoding", "connection"]);
 
-interface Linked {
+/** A thread's connection: the requests go there, each waiting for its outcome. */
+interface Serving {
+  readonly thread: number;
   readonly socket: Socket;
+  readonly write: (line: string) => void;
+  readonly pending: Map<number, (outcome: PolicyOutcome) => void>;
+}
+
+interface Linked {
+  readonly control: Socket;
   readonly info: SandboxInfo;
   status: SandboxStatus | undefined;
+  /** The threads the sandbox named, with their connection once they made it. */
+  readonly threads: Map<number, Serving | undefined>;
+  /** Why each thread ended, as the sandbox said. */
+  readonly ended: Map<number, PolicyProblem>;
 }
 
 export class PolicyLink {
@@ -53,8 +74,7 @@ export class PolicyLink {
   readonly #server: Server;
   #linked: Linked | undefined;
   #nextId = 0;
-  readonly #pending = new Map<number, (outcome: PolicyOutcome) => void>();
-  /** Requests waiting for a sandbox with a loaded file. */
+  /** Requests waiting for a sandbox with a loaded file and a thread that serves. */
   readonly #waiting = new Set<() => void>();
   /** What the last sandbox said, kept for /policy.json while none is linked. */
   #lastStatus: SandboxStatus | undefined;
@@ -95,8 +115,8 @@ export class PolicyLink {
   /** Applies the policy in force: the sandbox's, or the fallback while the file exports null. */
   middleware(): RequestHandler {
     return async (req, res, next) => {
-      const linked = await this.#ready();
-      if (linked === undefined) {
+      const ready = await this.#ready();
+      if (ready === undefined) {
         this.#fail(
           {
             problem:
@@ -107,28 +127,43 @@ export class PolicyLink {
         );
         return;
       }
-      if (linked.status?.exported !== "middleware") return this.#fallback(req, res, next);
-      const outcome = await this.#run(linked, req);
-      if (outcome.kind === "null") return this.#fallback(req, res, next);
+      if (ready === "fallback") {
+        if (this.#options.fallback) this.#options.fallback(req, res, next);
+        else next();
+        return;
+      }
+      const outcome = await this.#run(ready, req);
+      if (outcome.kind === "null") {
+        if (this.#options.fallback) this.#options.fallback(req, res, next);
+        else next();
+        return;
+      }
       this.#apply(outcome, res, next);
     };
   }
 
   async close(): Promise<void> {
-    this.#linked?.socket.destroy();
+    this.#linked?.control.destroy();
+    for (const serving of this.#linked?.threads.values() ?? []) serving?.socket.destroy();
     for (const wake of this.#waiting) wake();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #fallback(req: Request, res: Response, next: () => void): void {
-    if (this.#options.fallback) this.#options.fallback(req, res, next);
-    else next();
+  /** The newest serving thread; "fallback" while the file exports null; undefined if none in time. */
+  #current(): Serving | "fallback" | undefined {
+    const linked = this.#linked;
+    if (linked?.status === undefined || linked.status.version === 0) return undefined;
+    if (linked.status.exported !== "middleware") return "fallback";
+    let newest: Serving | undefined;
+    for (const serving of linked.threads.values()) {
+      if (serving && (newest === undefined || serving.thread > newest.thread)) newest = serving;
+    }
+    return newest;
   }
 
-  /** The linked sandbox once it has loaded the file, waiting up to `waitMs` for one. */
-  async #ready(): Promise<Linked | undefined> {
-    const ready = () => (this.#linked?.status && this.#linked.status.version > 0 ? this.#linked : undefined);
-    if (ready()) return ready();
+  async #ready(): Promise<Serving | "fallback" | undefined> {
+    const now = this.#current();
+    if (now !== undefined) return now;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -138,91 +173,182 @@ export class PolicyLink {
       const timer = setTimeout(wake, this.#options.waitMs);
       this.#waiting.add(wake);
     });
-    return ready();
+    return this.#current();
+  }
+
+  #wakeWaiting(): void {
+    if (this.#current() === undefined) return;
+    for (const wake of [...this.#waiting]) wake();
   }
 
   #accept(socket: Socket): void {
     socket.on("error", () => socket.destroy());
-    let linked: Linked | undefined;
     const hello = setTimeout(() => socket.destroy(), HELLO_MS);
     const cut = (why: string) => {
-      this.#log.error("cut the link to the policy sandbox", { why });
+      this.#log.error("cut a link from the policy sandbox", { why });
       socket.destroy();
     };
+    /** What this connection turned out to be, once it said. */
+    let role: { kind: "control"; linked: Linked } | { kind: "serving"; serving: Serving } | undefined;
     socket.on(
       "data",
       lineReader(
-        (raw) => {
-          const message = readSandboxMessage(raw);
+        (line) => {
+          const message = readSandboxMessage(parseLine(line));
           if (message === undefined) return cut("a message that is not one the sandbox sends");
-          if (linked === undefined && message.type === "health") {
+          if (role === undefined) {
             clearTimeout(hello);
-            const loaded = (this.#linked?.status?.version ?? 0) > 0;
-            socket.end(encodeMessage({ type: "health", linked: this.#linked !== undefined, loaded }));
+            role = this.#introduce(socket, message, cut);
             return;
           }
-          if (linked === undefined) {
-            if (message.type !== "hello") return cut("it did not say which sandbox it is");
-            // The sandbox linked already keeps the link: a second one is the policy's own doing.
-            if (this.#linked !== undefined) {
-              this.#log.error("refused a second link from the policy sandbox");
-              socket.destroy();
-              return;
-            }
-            clearTimeout(hello);
-            linked = { socket, info: message.sandbox, status: undefined };
-            this.#linked = linked;
-            this.#log.info("policy sandbox linked", { sandbox: message.sandbox.id });
+          if (role.kind === "serving") {
+            if (message.type !== "outcome") return cut(`a thread sent ${message.type}`);
+            role.serving.pending.get(message.id)?.(message.outcome);
             return;
           }
-          if (message.type === "status") {
-            linked.status = message.status;
-            this.#lastStatus = message.status;
-            if (message.status.version > 0) for (const wake of [...this.#waiting]) wake();
-          } else if (message.type === "outcome") {
-            this.#pending.get(message.id)?.(message.outcome);
-          } else {
-            cut(`it sent ${message.type} once linked`);
-          }
+          this.#onControl(role.linked, message, cut);
         },
-        () => cut(`a message longer than the protocol allows`),
+        () => cut("a message longer than the protocol allows"),
       ),
     );
     socket.on("close", () => {
       clearTimeout(hello);
-      if (linked === undefined || this.#linked !== linked) return;
-      this.#linked = undefined;
-      this.#log.error("the policy sandbox went away", { sandbox: linked.info.id });
-      for (const settle of [...this.#pending.values()]) {
-        settle({ kind: "failed", problem: "the lab's policy sandbox stopped while it ran this request" });
-      }
+      if (role?.kind === "control") this.#controlClosed(role.linked);
+      else if (role?.kind === "serving") this.#servingClosed(role.serving);
     });
   }
 
-  #run(linked: Linked, req: Request): Promise<PolicyOutcome> {
+  /** A new connection's first message: a health check, the sandbox's control, or one of its threads. */
+  #introduce(
+    socket: Socket,
+    message: FromSandbox,
+    cut: (why: string) => void,
+  ): { kind: "control"; linked: Linked } | { kind: "serving"; serving: Serving } | undefined {
+    if (message.type === "health") {
+      const loaded = (this.#linked?.status?.version ?? 0) > 0;
+      const answer: ToSandbox = { type: "health", linked: this.#linked !== undefined, loaded };
+      socket.end(encodeMessage(answer));
+      return undefined;
+    }
+    if (message.type === "hello") {
+      // The sandbox linked already keeps the link: a second one is the policy's own doing.
+      if (this.#linked !== undefined) {
+        this.#log.error("refused a second link from the policy sandbox");
+        socket.destroy();
+        return undefined;
+      }
+      const linked: Linked = {
+        control: socket,
+        info: message.sandbox,
+        status: undefined,
+        threads: new Map(),
+        ended: new Map(),
+      };
+      this.#linked = linked;
+      this.#log.info("policy sandbox linked", { sandbox: message.sandbox.id });
+      return { kind: "control", linked };
+    }
+    if (message.type === "serve") {
+      const linked = this.#linked;
+      // Only a thread the linked sandbox named, and only once.
+      if (
+        linked === undefined ||
+        message.sandbox !== linked.info.id ||
+        !linked.threads.has(message.thread) ||
+        linked.threads.get(message.thread) !== undefined
+      ) {
+        socket.destroy();
+        return undefined;
+      }
+      const serving: Serving = {
+        thread: message.thread,
+        socket,
+        write: batchedWriter(socket),
+        pending: new Map(),
+      };
+      linked.threads.set(message.thread, serving);
+      this.#wakeWaiting();
+      return { kind: "serving", serving };
+    }
+    cut(`it began with ${message.type}`);
+    return undefined;
+  }
+
+  #onControl(linked: Linked, message: FromSandbox, cut: (why: string) => void): void {
+    switch (message.type) {
+      case "status":
+        linked.status = message.status;
+        this.#lastStatus = message.status;
+        this.#wakeWaiting();
+        return;
+      case "thread":
+        if (!linked.threads.has(message.thread)) linked.threads.set(message.thread, undefined);
+        return;
+      case "ended": {
+        const { type: _, thread, ...problem } = message;
+        linked.ended.set(thread, problem);
+        const serving = linked.threads.get(thread);
+        linked.threads.delete(thread);
+        if (serving) this.#failAll(serving, problem);
+        serving?.socket.destroy();
+        return;
+      }
+      default:
+        cut(`the sandbox sent ${message.type} once linked`);
+    }
+  }
+
+  #controlClosed(linked: Linked): void {
+    if (this.#linked !== linked) return;
+    this.#linked = undefined;
+    this.#log.error("the policy sandbox went away", { sandbox: linked.info.id });
+    for (const serving of linked.threads.values()) {
+      if (serving === undefined) continue;
+      this.#failAll(serving, { problem: "the lab's policy sandbox stopped while it ran this request" });
+      serving.socket.destroy();
+    }
+  }
+
+  /** A thread's connection closed: its requests fail with the reason the sandbox gives, or a plain one. */
+  #servingClosed(serving: Serving): void {
+    const linked = this.#linked;
+    if (linked?.threads.get(serving.thread) === serving) linked.threads.delete(serving.thread);
+    if (serving.pending.size === 0) return;
+    const why = () =>
+      linked?.ended.get(serving.thread) ?? {
+        problem: "the lab's policy sandbox stopped while it ran this request",
+      };
+    if (linked?.ended.has(serving.thread)) this.#failAll(serving, why());
+    else setTimeout(() => this.#failAll(serving, why()), WHY_MS).unref();
+  }
+
+  #failAll(serving: Serving, problem: PolicyProblem): void {
+    for (const settle of [...serving.pending.values()]) settle({ kind: "failed", ...problem });
+  }
+
+  #run(serving: Serving, req: Request): Promise<PolicyOutcome> {
     const id = ++this.#nextId;
-    const limitMs = linked.info.timeoutMs + GRACE_MS;
+    const limitMs = (this.#linked?.info.timeoutMs ?? 0) + GRACE_MS;
     return new Promise((resolve) => {
       const timer = setTimeout(
         () =>
-          this.#pending.get(id)?.({
+          serving.pending.get(id)?.({
             kind: "failed",
             problem: `the lab's policy sandbox gave no verdict within ${limitMs} ms`,
           }),
         limitMs,
       );
-      this.#pending.set(id, (outcome) => {
+      serving.pending.set(id, (outcome) => {
         clearTimeout(timer);
-        this.#pending.delete(id);
+        serving.pending.delete(id);
         resolve(outcome);
       });
-      linked.socket.write(
-        encodeMessage({
-          type: "run",
-          id,
-          request: { method: req.method, url: req.originalUrl, headers: req.headers },
-        }),
-      );
+      const message: ToSandbox = {
+        type: "run",
+        id,
+        request: { method: req.method, url: req.originalUrl, headers: req.headers },
+      };
+      serving.write(encodeMessage(message));
     });
   }
 

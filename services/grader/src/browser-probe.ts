@@ -1,10 +1,10 @@
-// Runs the console's requests in a browser engine (engines/): loads a page origin's `/`, uses its
-// request console to fetch a target, and decides from the engine's words and from evidence what a
-// block was. Engine-neutral: a block counts as CORS only when the lab gave the answer the browser
-// judged, whatever the engine said, and an engine's words are read in one vocabulary (reasons.ts).
+// Runs the console's requests in a browser engine (engines/): loads a page origin's `/` (again once,
+// when the browser missed it), uses its request console to fetch a target, and gathers the evidence
+// of a block: the engine's words, who answers the same request, the app's record of it. What the
+// block was is classify-block.ts's to say.
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
+import { answeredInstead, classifyBlock } from "./classify-block.ts";
 import type { Engine, EngineTab } from "./engines/engine.ts";
-import { readReason } from "./engines/reasons.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
@@ -106,7 +106,7 @@ export class BrowserProbe {
     try {
       opened = await this.#engine.open(pageUrl, signedInAt);
     } catch (error) {
-      const evidence = await this.#notTheLab(pageUrl, "GET", {});
+      const evidence = await this.#notTheLab(pageUrl);
       if (evidence !== undefined) return { page: { tab: undefined, notLoaded: evidence }, again: false };
       const reason = `the page ${pageUrl} did not open: ${firstLine(error)}`;
       return {
@@ -124,7 +124,7 @@ export class BrowserProbe {
     }
     if (opened.notLoaded === undefined)
       return { page: { tab: opened.tab, notLoaded: undefined }, again: false };
-    const evidence = await this.#notTheLab(pageUrl, "GET", {});
+    const evidence = await this.#notTheLab(pageUrl);
     if (evidence !== undefined) return { page: { tab: opened.tab, notLoaded: evidence }, again: false };
     const reason = `the page ${pageUrl} did not load: ${opened.notLoaded}`;
     return {
@@ -164,29 +164,21 @@ export class BrowserProbe {
   }
 
   /**
-   * What answered `url` when not the lab, asked without the browser: evidence for a request the
-   * browser blocked, whatever reason it gave. Undefined when the lab answered it.
+   * What answered `url` when not the lab, asked without the browser: evidence for a page the
+   * browser could not load. Undefined when the lab answered it.
    */
-  async #notTheLab(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-  ): Promise<Outcome | undefined> {
-    const answer = await this.#client.ask(url, method, headers);
-    if ("error" in answer) {
-      return {
-        result: "blocked",
-        cause: "other",
-        reason: `${url} did not answer (${answer.error}): the request never reached the lab`,
-      };
-    }
-    if (answer.fromLab) return undefined;
-    return {
-      result: "blocked",
-      cause: "forwarder",
-      status: answer.status,
-      reason: answeredInstead(url, answer.status, answer.location),
-    };
+  async #notTheLab(url: string): Promise<Outcome | undefined> {
+    const outcome = classifyBlock({
+      engine: this.#engine.name,
+      url,
+      said: undefined,
+      answered: await this.#client.ask(url, "GET", {}),
+      record: undefined,
+      explained: undefined,
+    });
+    return outcome.result === "blocked" && (outcome.cause === "other" || outcome.cause === "forwarder")
+      ? outcome
+      : undefined;
   }
 
   /** The outcome of one request from the console; `silent` when the console did not answer at all. */
@@ -222,31 +214,26 @@ export class BrowserProbe {
       return { silent: firstLine(error) };
     }
     const said = await tab.blockReason(`${url} ${shown.run}`, REASON_GRACE_MS);
-    // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
     const preflighted = kind === "preflight";
-    const evidence = await this.#notTheLab(
+    // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
+    const [answered, record] = await Promise.all([
+      this.#client.ask(
+        url,
+        preflighted ? "OPTIONS" : "GET",
+        preflighted ? { origin: shown.origin ?? "null", "access-control-request-method": "PUT" } : {},
+      ),
+      shown.mark === undefined
+        ? Promise.resolve(undefined)
+        : this.#client.explain(target, shown.mark, kind === "credentialed"),
+    ]);
+    return classifyBlock({
+      engine: this.#engine.name,
       url,
-      preflighted ? "OPTIONS" : "GET",
-      preflighted ? { origin: shown.origin ?? "null", "access-control-request-method": "PUT" } : {},
-    );
-    if (evidence !== undefined) return evidence;
-    const reading = readReason(this.#engine.name, said, shown.rule);
-    if (reading.kind === "cors") {
-      return {
-        result: "blocked",
-        cause: "cors",
-        reason: reading.code,
-        ...(reading.rule ? { rule: reading.rule } : {}),
-        ...(reading.said ? { said: reading.said } : {}),
-        ...(reading.fromRecord ? { evidence: "the lab's record" as const } : {}),
-        ...(shown.rule ? { explained: shown.rule } : {}),
-      };
-    }
-    return {
-      result: "blocked",
-      cause: "other",
-      reason: reading.kind === "not-cors" ? reading.said : "blocked without a reason",
-    };
+      said,
+      answered,
+      record,
+      explained: shown.rule,
+    });
   }
 }
 
@@ -263,12 +250,6 @@ type OpenPage =
 export interface PageKeeper {
   probeFrom(pageUrl: string, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>>;
   close(): Promise<void>;
-}
-
-/** What answered a lab address in the lab's place, in plain words. */
-function answeredInstead(url: string, status: number, location: string | undefined): string {
-  const to = location ? ` to ${location.split("?")[0]}` : "";
-  return `${url} was answered ${status}${to} by something other than the lab`;
 }
 
 function firstLine(error: unknown): string {

@@ -3,7 +3,8 @@
 // files are written here, by the command that was asked, never by the warm grader (issue #19).
 // With --json the run prints its exit code, output and report files as one JSON object instead of
 // writing them: what `npm run grade:class` reads, to write each student's reports itself.
-import type { Env } from "../../shared/src/env.ts";
+import { DEFAULTS } from "../../shared/src/defaults.ts";
+import { type Env, readString } from "../../shared/src/env.ts";
 import { askWarmGrader, IDENTITY, WARM_OPTIONS, type WarmAnswer } from "../../shared/src/warm-grader.ts";
 import { readGraderConfig } from "./config.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
@@ -70,7 +71,11 @@ async function askWarm(argv: readonly string[], env: Env): Promise<WarmAnswer | 
   const identity = Object.fromEntries(
     IDENTITY.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])),
   );
-  const reply = await askWarmGrader(port, { argv, identity }, WARM_TIMEOUT_MS);
+  // The engines are this command's to choose (GRADER_BROWSER here), not the warm grader's default.
+  const browsers = argv.some((arg) => arg.split("=")[0] === "--browser")
+    ? []
+    : ["--browser", readString(env, "GRADER_BROWSER", DEFAULTS.GRADER_BROWSER)];
+  const reply = await askWarmGrader(port, { argv: [...argv, ...browsers], identity }, WARM_TIMEOUT_MS);
   return reply.kind === "answered" ? reply.answer : undefined;
 }
 

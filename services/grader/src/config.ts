@@ -48,7 +48,7 @@ compares what the browser allowed or blocked with what is expected.
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
   --browser B        chromium (default: GRADER_BROWSER or chromium), firefox, webkit, or all;
                      Firefox and WebKit are in the engines image (npm run grade:engines)
-  --report-dir DIR   where the reports are written (default: REPORT_DIR or ./reports):
+  --report-dir DIR   where the reports are written (default: GRADER_REPORT_DIR or ./reports):
                      origin-matrix.json, origin-matrix.junit.xml, summary.md and result.json
   --json             print the run (exit code, output, report files) as one JSON object instead
                      of writing the reports (npm run grade:class reads it)
@@ -123,7 +123,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   }
   const fromGuide = values.step !== undefined || values.all === true;
   const expectFile = fromGuide ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
-  const reportDir = values["report-dir"] ?? readString(env, "REPORT_DIR", "reports");
+  const reportDir = values["report-dir"] ?? readString(env, "GRADER_REPORT_DIR", DEFAULTS.REPORTS_DIR);
   return {
     origins: readLabOrigins(env),
     expectFile: expectFile === "" ? undefined : expectFile,

@@ -8,7 +8,8 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { rootCertificates } from "node:tls";
-import { LAB_SERVER } from "../../shared/src/http-server.ts";
+import { CONSOLE, type Explanation } from "../../shared/src/console-contract.ts";
+import { answeredByLab } from "../../shared/src/http-server.ts";
 
 export interface LabClientOptions {
   /** Chromium's --host-resolver-rules; the `MAP pattern host` rules are followed here too. */
@@ -78,10 +79,9 @@ export class LabClient {
         },
         (response) => {
           response.resume();
-          const server = response.headers.server ?? "";
           resolve({
             status: response.statusCode ?? 0,
-            fromLab: server === LAB_SERVER,
+            fromLab: answeredByLab(response.headers),
             location: response.headers.location,
           });
         },
@@ -90,6 +90,46 @@ export class LabClient {
         request.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" })),
       );
       request.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+      request.end();
+    });
+  }
+
+  /**
+   * The app's own record of one of the console's requests (its /explain.json, asked at `target`),
+   * for any page, the sandboxed one included (issue #22); undefined when it cannot be had.
+   */
+  explain(target: string, mark: string, credentials: boolean): Promise<Explanation | undefined> {
+    const query = new URLSearchParams({
+      [CONSOLE.requestParam]: mark,
+      target,
+      credentials: credentials ? "include" : "same-origin",
+    });
+    const url = new URL(`/explain.json?${query}`, target);
+    const client = url.protocol === "https:" ? https : http;
+    return new Promise((resolve) => {
+      const request = client.request(
+        url,
+        {
+          timeout: this.#timeoutMs,
+          lookup: this.#lookup,
+          ...(this.#ca && url.protocol === "https:" ? { ca: this.#ca } : {}),
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            if (response.statusCode !== 200 || !answeredByLab(response.headers)) return resolve(undefined);
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Explanation);
+            } catch {
+              resolve(undefined);
+            }
+          });
+          response.on("error", () => resolve(undefined));
+        },
+      );
+      request.on("timeout", () => request.destroy(new Error("no answer")));
+      request.on("error", () => resolve(undefined));
       request.end();
     });
   }

@@ -1,7 +1,7 @@
 // The grader's entry: the warm grader with --serve, else one run of the command line. Whatever goes
 // wrong in the grader itself ends with its own exit code (5) and one line, never with Node's exit
 // code 1, which would read as "some pair not as expected" (issue #19).
-import { loadEnvFile } from "../../shared/src/env.ts";
+import { loadEnvFile } from "../../shared/src/env-file.ts";
 import { runAnywhere } from "./command-line.ts";
 import { EXIT } from "./exit-codes.ts";
 import { serveWarmGrader } from "./warm/start.ts";

@@ -5,7 +5,7 @@
 import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
 import { BrowserProbe, type PageKeeper } from "./browser-probe.ts";
-import { type Check, resolveChecks } from "./checks.ts";
+import { type Check, resolveChecks } from "./check-list.ts";
 import { classroomResult, type GradedStep } from "./classroom-result.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
 import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
-import { loadEnvFile } from "../../shared/src/env.ts";
+import { loadEnvFile } from "../../shared/src/env-file.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
 import { readGraderConfig } from "./config.ts";
 import { CHROMIUM_FLAGS } from "./engines/chromium.ts";

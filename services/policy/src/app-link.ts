@@ -1,16 +1,12 @@
-// The sandbox's end of its link to the app (issue #19): it connects to the Unix socket the app
-// listens on, says which sandbox it is and how the policy file stands, and answers each request the
-// app sends with the policy's outcome. The app may start after the sandbox, or restart: the sandbox
-// connects again until it is linked.
+// The sandbox's control link to the app (issue #19): its main thread connects to the Unix socket the
+// app listens on, says which sandbox it is and how the policy file stands, names each thread that is
+// about to serve and says why a thread ended. The requests themselves go to the threads, on
+// connections of their own (serve-app.ts). The app may start after the sandbox, or restart: the
+// sandbox connects again until it is linked, and names its live threads again.
 import { connect, type Socket } from "node:net";
 import type { Logger } from "../../shared/src/log.ts";
-import {
-  encodeMessage,
-  type FromSandbox,
-  lineReader,
-  readAppMessage,
-  type SandboxInfo,
-} from "../../shared/src/policy-protocol.ts";
+import { encodeMessage } from "../../shared/src/policy-lines.ts";
+import type { FromSandbox, SandboxInfo } from "../../shared/src/policy-protocol.ts";
 import type { PolicyFile } from "./policy-file.ts";
 
 /** How long to wait before connecting again to an app that is not there (yet). */
@@ -38,9 +34,13 @@ export function linkToApp(
   });
 
   const send = (message: FromSandbox) => {
-    if (socket?.writable) socket.write(encodeMessage(message));
+    if (socket?.writable && !socket.connecting) socket.write(encodeMessage(message));
   };
   const stopStatus = policy.onStatus((status) => send({ type: "status", status }));
+  policy.tellThreadsTo({
+    serving: (thread) => send({ type: "thread", thread }),
+    ended: (thread, problem) => send({ type: "ended", thread, ...problem }),
+  });
 
   const attempt = () => {
     if (closed) return;
@@ -51,21 +51,11 @@ export function linkToApp(
       log.info("linked to the app", { socket: socketPath, sandbox: sandbox.id });
       send({ type: "hello", sandbox });
       send({ type: "status", status: policy.status() });
+      for (const thread of policy.liveThreads()) send({ type: "thread", thread });
       settleLinked();
     });
-    current.on(
-      "data",
-      lineReader(
-        (message) => {
-          const request = readAppMessage(message);
-          if (request === undefined) return;
-          void policy.run(request.request).then((outcome) => {
-            if (current === socket) send({ type: "outcome", id: request.id, outcome });
-          });
-        },
-        () => current.destroy(),
-      ),
-    );
+    // The app says nothing on this link but to a health check's question, which is not this one.
+    current.on("data", () => undefined);
     current.on("error", (error: NodeJS.ErrnoException) => {
       if (!waitingSaid)
         log.info("waiting for the app", { socket: socketPath, reason: error.code ?? error.message });

@@ -3,7 +3,7 @@
 import { connect } from "node:net";
 import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { readString } from "../../shared/src/env.ts";
-import { encodeMessage, lineReader } from "../../shared/src/policy-protocol.ts";
+import { encodeMessage, lineReader, parseLine } from "../../shared/src/policy-lines.ts";
 
 const socket = connect(readString(process.env, "POLICY_SOCKET", DEFAULTS.POLICY_SOCKET));
 socket.setTimeout(2_000, () => socket.destroy());
@@ -12,8 +12,8 @@ socket.on("connect", () => socket.write(encodeMessage({ type: "health" })));
 socket.on(
   "data",
   lineReader(
-    (answer) => {
-      const { linked, loaded } = (answer ?? {}) as { linked?: unknown; loaded?: unknown };
+    (line) => {
+      const { linked, loaded } = (parseLine(line) ?? {}) as { linked?: unknown; loaded?: unknown };
       healthy = linked === true && loaded === true;
       socket.end();
     },

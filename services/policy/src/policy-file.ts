@@ -1,16 +1,11 @@
 // The student's policy file, each version in a thread of its own, loaded again whenever its text
 // changes. A file that does not load is reported and the previous version stays in force; a policy
 // that fails on a request fails that request alone, with its mistake in plain words; a thread the
-// policy broke is replaced at the next request (issue #15). What the app is told: the status, and
-// each request's outcome.
+// policy broke is replaced at once (issue #15). Each thread that serves gets a number, which the app
+// is told before the thread connects to it; when a thread ends, the app is told why.
 import { basename } from "node:path";
 import type { Logger } from "../../shared/src/log.ts";
-import type {
-  PolicyOutcome,
-  PolicyProblem,
-  PolicyRequest,
-  SandboxStatus,
-} from "../../shared/src/policy-protocol.ts";
+import type { PolicyProblem, SandboxStatus } from "../../shared/src/policy-protocol.ts";
 import { pollFile, readText } from "./file-poll.ts";
 import { PolicyThread, type ThreadLimits } from "./policy-thread.ts";
 
@@ -18,16 +13,28 @@ export interface PolicyFileOptions extends ThreadLimits {
   readonly file: string;
   /** Check the file for changes this often; 0 never does. */
   readonly pollMs: number;
+  /** Where the threads serve: the app's socket, and the sandbox they belong to. */
+  readonly socket: string;
+  readonly sandbox: string;
+}
+
+export interface ThreadEvents {
+  /** Thread `thread` is about to serve: the app must know it before it connects. */
+  serving(thread: number): void;
+  /** Thread `thread` has ended: the requests it held fail with `problem`. */
+  ended(thread: number, problem: PolicyProblem): void;
 }
 
 export class PolicyFile {
   readonly #options: PolicyFileOptions;
   readonly #log: Logger;
-  #thread: PolicyThread | undefined;
-  /** Threads of earlier versions, still finishing the requests they hold. */
-  readonly #retiring = new Set<PolicyThread>();
-  #respawning: Promise<PolicyThread | undefined> | undefined;
-  /** The first load, which requests wait for; later loads happen while the version in force answers. */
+  /** The thread of the version in force, and its number; undefined while the file exports null. */
+  #current: { readonly thread: PolicyThread; readonly number: number } | undefined;
+  /** Threads that serve or still finish their requests, by number. */
+  readonly #live = new Map<number, PolicyThread>();
+  #threads = 0;
+  #events: ThreadEvents = { serving: () => {}, ended: () => {} };
+  /** The first load, which the link waits for; later loads happen while the version in force answers. */
   readonly #firstLoad: Promise<void>;
   #reloads: Promise<void>;
   /** The file's text as last read for a load, done or queued: a change is a text that differs. */
@@ -37,6 +44,7 @@ export class PolicyFile {
   /** Failures already in the log for this version: a broken policy is reported once, not per request. */
   #reported = new Set<string>();
   readonly #stopPolling: () => void;
+  #closed = false;
 
   constructor(options: PolicyFileOptions, log: Logger) {
     this.#options = options;
@@ -69,36 +77,32 @@ export class PolicyFile {
     return this.#status;
   }
 
+  /** The numbers of the threads that serve or still finish their requests, the version in force's last. */
+  liveThreads(): number[] {
+    return [...this.#live.keys()].sort((a, b) => a - b);
+  }
+
+  /** Who hears of the threads (the sandbox's link to the app); set once, before anything serves. */
+  tellThreadsTo(events: ThreadEvents): void {
+    this.#events = events;
+  }
+
   /** `listener` hears every new status (a load, a failed load). */
   onStatus(listener: (status: SandboxStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** Runs the version in force on one request: what it decided, or what went wrong. */
-  async run(request: PolicyRequest): Promise<PolicyOutcome> {
-    await this.#firstLoad;
-    if (this.#thread === undefined) return { kind: "null" };
-    const thread = this.#thread.ended ? await this.#respawn() : this.#thread;
-    const outcome: PolicyOutcome = thread
-      ? await thread.run(request)
-      : {
-          kind: "failed",
-          ...(this.#status.notLoaded ?? { problem: "its thread could not be started again" }),
-        };
-    if (outcome.kind === "failed") this.#report(outcome, request.url);
-    return outcome;
-  }
-
-  /** Ends every thread with `problem` (the memory watch's verdict, say): the next request starts another. */
+  /** Ends every thread with `problem` (the memory watch's verdict, say): another starts at once. */
   endAll(problem: PolicyProblem): void {
-    for (const thread of [this.#thread, ...this.#retiring]) void thread?.close(problem);
+    for (const thread of this.#live.values()) void thread.close(problem);
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#stopPolling();
     await this.#reloads;
-    await Promise.all([this.#thread, ...this.#retiring].map((thread) => thread?.close()));
+    await Promise.all([...this.#live.values()].map((thread) => thread.close()));
   }
 
   #setStatus(status: SandboxStatus): void {
@@ -107,7 +111,26 @@ export class PolicyFile {
   }
 
   #newThread(): PolicyThread {
-    return new PolicyThread(this.#options.file, this.#options, (problem) => this.#report(problem, "stray"));
+    return new PolicyThread(this.#options.file, this.#options, (problem, path) =>
+      this.#report(problem, path),
+    );
+  }
+
+  /** Has `thread` serve under a number of its own, and be replaced when it ends while in force. */
+  #serve(thread: PolicyThread): void {
+    const number = ++this.#threads;
+    this.#live.set(number, thread);
+    this.#current = { thread, number };
+    this.#events.serving(number);
+    thread.onEnd((problem) => {
+      this.#live.delete(number);
+      this.#events.ended(number, problem);
+      // A thread the policy broke while in force: said once, and replaced. (A retired one just goes.)
+      if (this.#current?.number !== number || this.#closed) return;
+      this.#report(problem, "");
+      void this.#respawn();
+    });
+    thread.serve(this.#options.socket, this.#options.sandbox, number);
   }
 
   async #load(): Promise<void> {
@@ -126,16 +149,16 @@ export class PolicyFile {
       });
       return;
     }
-    const previous = this.#thread;
-    this.#thread = loaded.exported === "middleware" ? thread : undefined;
-    if (loaded.exported === "null") void thread.close();
+    const previous = this.#current;
+    this.#reported = new Set();
+    if (loaded.exported === "middleware") this.#serve(thread);
+    else {
+      this.#current = undefined;
+      void thread.close();
+    }
     // Requests the previous version still holds may finish before it goes.
     if (previous) {
-      this.#retiring.add(previous);
-      setTimeout(() => {
-        this.#retiring.delete(previous);
-        void previous.close();
-      }, this.#options.timeoutMs).unref();
+      setTimeout(() => void previous.thread.close(), this.#options.timeoutMs).unref();
     }
     this.#setStatus({
       file: basename(file),
@@ -144,7 +167,6 @@ export class PolicyFile {
       loadedAt: new Date().toISOString(),
       notLoaded: undefined,
     });
-    this.#reported = new Set();
     this.#log.info("CORS policy loaded", {
       file: basename(file),
       policy: loaded.exported === "middleware" ? "from the file" : "null: the CORS_* variables'",
@@ -152,18 +174,17 @@ export class PolicyFile {
   }
 
   /** A fresh thread for the version in force, after the policy broke the last one. */
-  #respawn(): Promise<PolicyThread | undefined> {
-    this.#respawning ??= (async () => {
-      const thread = this.#newThread();
-      const loaded = await thread.loaded;
-      this.#respawning = undefined;
-      if (loaded.exported !== "middleware") return undefined;
-      this.#thread = thread;
-      return thread;
-    })();
-    return this.#respawning;
+  async #respawn(): Promise<void> {
+    const thread = this.#newThread();
+    const loaded = await thread.loaded;
+    if (this.#closed || loaded.exported !== "middleware") {
+      void thread.close();
+      return;
+    }
+    this.#serve(thread);
   }
 
+  /** Says a policy's failure in the log, once per version: `path` is the request's, or "stray". */
   #report(problem: PolicyProblem, path: string): void {
     const key = `${problem.problem}|${problem.where}`;
     if (this.#reported.has(key) || this.#reported.size > 100) return;

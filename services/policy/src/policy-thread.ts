@@ -1,10 +1,20 @@
 // One policy thread: a worker thread holding one version of the policy file, with a time limit per
-// request and a memory limit for the thread. A request the policy does not settle in time gets a
-// failure; if the thread is stuck (an endless loop), it is ended, and every request it held gets
-// the same failure. A thread that has ended says so, and the caller starts another.
+// request and a memory limit for the thread. The thread serves its requests on a connection of its
+// own to the app and answers a request the policy does not settle in time itself; this side watches
+// its vitals, and when the thread is stuck (an endless loop: its beat stands still while a request is
+// over its time) or out of memory, ends it and says why. A thread that has ended says so, and the
+// caller starts another.
 import { Worker } from "node:worker_threads";
-import type { PolicyOutcome, PolicyProblem, PolicyRequest } from "../../shared/src/policy-protocol.ts";
-import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
+import type { PolicyProblem } from "../../shared/src/policy-protocol.ts";
+import {
+  BEAT_MS,
+  type FromWorker,
+  sinceBase,
+  type ToWorker,
+  VITALS,
+  VITALS_LENGTH,
+  type WorkerData,
+} from "./worker-protocol.ts";
 
 const WORKER = new URL("./worker.ts", import.meta.url);
 
@@ -19,31 +29,38 @@ export type LoadResult =
   | { readonly exported: "middleware" | "null" }
   | ({ readonly exported: "nothing" } & PolicyProblem);
 
-/**
- * Before a request's time is up, the thread is asked whether it still answers at all: a policy
- * that merely forgot next() leaves it free, an endless loop does not. The question takes this long
- * at most, within the request's time, so the answer still comes at the limit.
- */
-const PING_MS = 200;
+/** A thread whose beat has not moved for this long, while a request is over its time, is stuck. */
+const STUCK_MS = 4 * BEAT_MS;
 
 const LOAD_MS = 3_000;
 
 export class PolicyThread {
   readonly #worker: Worker;
   readonly #limits: ThreadLimits;
-  readonly #pending = new Map<number, (outcome: PolicyOutcome) => void>();
-  readonly #pongs = new Map<number, (alive: boolean) => void>();
-  readonly #onStray: (problem: PolicyProblem) => void;
+  readonly #vitals: Int32Array;
+  readonly #clockBase = Date.now();
+  readonly #onFailure: (problem: PolicyProblem, path: string) => void;
+  readonly #endListeners = new Set<(problem: PolicyProblem) => void>();
+  readonly #watch: NodeJS.Timeout;
   readonly loaded: Promise<LoadResult>;
-  #nextId = 0;
   #ended: PolicyProblem | undefined;
 
-  /** `onStray` hears of failures that belong to no request (a rejected promise nobody awaited). */
-  constructor(file: string, limits: ThreadLimits, onStray: (problem: PolicyProblem) => void) {
+  /**
+   * `onFailure` hears of the policy's failures on requests (with the request's path) and of those
+   * that belong to no request (a rejected promise nobody awaited: path "stray").
+   */
+  constructor(file: string, limits: ThreadLimits, onFailure: (problem: PolicyProblem, path: string) => void) {
     this.#limits = limits;
-    this.#onStray = onStray;
+    this.#onFailure = onFailure;
+    const vitals = new SharedArrayBuffer(VITALS_LENGTH * Int32Array.BYTES_PER_ELEMENT);
+    this.#vitals = new Int32Array(vitals);
     this.#worker = new Worker(WORKER, {
-      workerData: { file } satisfies WorkerData,
+      workerData: {
+        file,
+        timeoutMs: limits.timeoutMs,
+        vitals,
+        clockBase: this.#clockBase,
+      } satisfies WorkerData,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 8 },
       stdout: false,
       stderr: false,
@@ -58,7 +75,6 @@ export class PolicyThread {
     const loadMs = Math.max(limits.timeoutMs, LOAD_MS);
     const loadTimer = setTimeout(() => {
       this.#end({ problem: `it did not finish loading within ${loadMs} ms: does it loop while loading?` });
-      void this.#worker.terminate();
     }, loadMs);
     this.#worker.on("message", (message: FromWorker) => {
       switch (message.type) {
@@ -75,14 +91,11 @@ export class PolicyThread {
           });
           void this.#worker.terminate();
           break;
-        case "outcome":
-          this.#pending.get(message.id)?.(message.outcome);
-          break;
-        case "pong":
-          this.#pongs.get(message.id)?.(true);
-          break;
         case "stray":
-          this.#onStray(message);
+          this.#onFailure(message, "stray");
+          break;
+        case "failed":
+          this.#onFailure(message, message.path);
           break;
       }
     });
@@ -103,6 +116,7 @@ export class PolicyThread {
         ...(this.#ended ?? { problem: "its thread stopped while loading" }),
       });
     });
+    this.#watch = this.#watchVitals();
   }
 
   /** Why the thread can no longer run the policy; undefined while it can. */
@@ -110,71 +124,59 @@ export class PolicyThread {
     return this.#ended;
   }
 
-  /** Runs the policy for one request: what it decided, or what went wrong, within the time limit. */
-  run(request: PolicyRequest): Promise<PolicyOutcome> {
-    if (this.#ended) return Promise.resolve({ kind: "failed", ...this.#ended });
-    const id = ++this.#nextId;
-    return new Promise((resolve) => {
-      const { timeoutMs } = this.#limits;
-      const pingMs = Math.min(PING_MS, timeoutMs / 2);
-      let alive = Promise.resolve(true);
-      const pingTimer = setTimeout(() => {
-        alive = this.#answersPing(pingMs);
-      }, timeoutMs - pingMs);
-      const timer = setTimeout(() => void alive.then((isAlive) => this.#timedOut(id, isAlive)), timeoutMs);
-      this.#pending.set(id, (outcome) => {
-        clearTimeout(pingTimer);
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        resolve(outcome);
-      });
-      this.#post({ type: "run", id, request });
-    });
+  /** `listener` hears once, with the reason, when the thread ends (its held requests fail with it). */
+  onEnd(listener: (problem: PolicyProblem) => void): void {
+    if (this.#ended) listener(this.#ended);
+    else this.#endListeners.add(listener);
   }
 
-  /** Ends the thread; requests still held get `problem`. */
+  /** Has the thread connect to the app at `socket` and serve its requests, as `thread` of `sandbox`. */
+  serve(socket: string, sandbox: string, thread: number): void {
+    if (!this.#ended) this.#worker.postMessage({ type: "serve", socket, sandbox, thread } satisfies ToWorker);
+  }
+
+  /** Ends the thread; requests it still holds fail with `problem`. */
   close(problem: PolicyProblem = { problem: "a newer version of the policy file took over" }): Promise<void> {
     this.#end(problem);
     return this.#worker.terminate().then(() => undefined);
   }
 
-  async #timedOut(id: number, alive: boolean): Promise<void> {
-    const settle = this.#pending.get(id);
-    if (settle === undefined) return;
-    const ms = this.#limits.timeoutMs;
-    if (alive) {
-      settle({
-        kind: "failed",
-        problem: `it neither called next() nor answered within ${ms} ms: does every path through it end in next() or an answer?`,
-      });
-      return;
-    }
-    const stuck = { problem: `it was still running after ${ms} ms: an endless loop?` };
-    this.#end(stuck);
-    await this.#worker.terminate();
-  }
-
-  #answersPing(withinMs: number): Promise<boolean> {
-    const id = ++this.#nextId;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#pongs.get(id)?.(false), withinMs);
-      this.#pongs.set(id, (alive) => {
-        clearTimeout(timer);
-        this.#pongs.delete(id);
-        resolve(alive);
-      });
-      this.#post({ type: "ping", id });
-    });
-  }
-
-  #post(message: ToWorker): void {
-    if (!this.#ended) this.#worker.postMessage(message);
+  /**
+   * Every few beats: is a request over its time while the thread's beat stands still? Then the
+   * policy is stuck in a loop no timer of its own thread can interrupt.
+   */
+  #watchVitals(): NodeJS.Timeout {
+    let beat = Atomics.load(this.#vitals, VITALS.beat);
+    let beatSeenAt = sinceBase(this.#clockBase);
+    const timer = setInterval(() => {
+      const now = sinceBase(this.#clockBase);
+      const current = Atomics.load(this.#vitals, VITALS.beat);
+      if (current !== beat) {
+        beat = current;
+        beatSeenAt = now;
+        return;
+      }
+      const pending = Atomics.load(this.#vitals, VITALS.pending);
+      const oldest = Atomics.load(this.#vitals, VITALS.oldestAt);
+      if (pending > 0 && now - oldest >= this.#limits.timeoutMs && now - beatSeenAt >= STUCK_MS) {
+        this.#end({ problem: `it was still running after ${this.#limits.timeoutMs} ms: an endless loop?` });
+      }
+    }, BEAT_MS);
+    timer.unref();
+    return timer;
   }
 
   #end(problem: PolicyProblem): void {
     if (this.#ended) return;
     this.#ended = problem;
-    for (const settle of [...this.#pending.values()]) settle({ kind: "failed", ...problem });
-    for (const pong of [...this.#pongs.values()]) pong(false);
+    clearInterval(this.#watch);
+    for (const listener of this.#endListeners) listener(problem);
+    this.#endListeners.clear();
+    void this.#worker.terminate();
   }
+}
+
+/** A failure's outcome, as JSON text. */
+export function failed(problem: PolicyProblem): string {
+  return JSON.stringify({ kind: "failed", ...problem });
 }

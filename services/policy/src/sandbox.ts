@@ -20,12 +20,15 @@ export interface Sandbox {
 }
 
 export function startSandbox(config: PolicyServiceConfig, log: Logger): Sandbox {
+  const info = { id: randomUUID(), startedAt: new Date().toISOString(), timeoutMs: config.timeoutMs };
   const policy = new PolicyFile(
     {
       file: config.policyFile,
       pollMs: config.watchPolicy ? POLL_MS : 0,
       timeoutMs: config.timeoutMs,
       memoryMb: config.memoryMb,
+      socket: config.socket,
+      sandbox: info.id,
     },
     log,
   );
@@ -35,7 +38,6 @@ export function startSandbox(config: PolicyServiceConfig, log: Logger): Sandbox 
       problem: `the sandbox grew to ${Math.round(rss / 2 ** 20)} MB (its limit is ${Math.round(limit / 2 ** 20)} MB): does something in it keep growing?`,
     }),
   );
-  const info = { id: randomUUID(), startedAt: new Date().toISOString(), timeoutMs: config.timeoutMs };
   const link = linkToApp(config.socket, policy, info, log);
   return {
     info,

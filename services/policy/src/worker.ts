@@ -1,20 +1,22 @@
 // A policy's thread: a worker thread that loads one version of the student's policy file and runs it
-// for each request the app sends over, with stand-ins for Express's request and response (shim.ts).
-// Whatever the policy does (throw, loop, never answer, exit, eat memory), only this thread suffers:
-// the app answers that request with what went wrong, and a new thread is started when one must be
-// (issue #15). What the thread closes before the policy loads is in worker-guard.ts (issue #19).
+// for each request the app sends it (serve-app.ts: on a connection of its own), with stand-ins for
+// Express's request and response (shim.ts). Whatever the policy does (throw, loop, never answer,
+// exit, eat memory), only this thread suffers: the app answers that request with what went wrong,
+// and a new thread is started when one must be (issue #15). What the thread closes before the
+// policy loads is in worker-guard.ts (issue #19).
 
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
-import type { PolicyOutcome } from "../../shared/src/policy-protocol.ts";
+import type { PolicyOutcome, PolicyRequest } from "../../shared/src/policy-protocol.ts";
 import { describeError, describeLoadError, PolicyMistake } from "./problems.ts";
+import { serveApp } from "./serve-app.ts";
 import { ShimRequest, ShimResponse } from "./shim.ts";
 import { lockDown } from "./worker-guard.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker-protocol.ts";
 
 type Middleware = (req: ShimRequest, res: ShimResponse, next: (error?: unknown) => void) => unknown;
 
-const { file } = workerData as WorkerData;
+const { file, timeoutMs, vitals, clockBase } = workerData as WorkerData;
 const port = parentPort;
 if (port === null) throw new Error("services/policy/src/worker.ts runs as a worker thread");
 const post = (message: FromWorker) => port.postMessage(message);
@@ -57,13 +59,13 @@ try {
   post({ type: "load-failed", ...describeLoadError(file, error) });
 }
 
-function run(id: number, request: ShimRequest): void {
-  let settled = false;
-  const settle = (outcome: PolicyOutcome) => {
-    if (settled) return;
-    settled = true;
-    post({ type: "outcome", id, outcome });
-  };
+function run(message: string, settle: (outcome: PolicyOutcome) => void): void {
+  const sent = readRequest(message);
+  if (sent === undefined) {
+    settle({ kind: "failed", problem: "the sandbox could not read the request the lab sent it" });
+    return;
+  }
+  const request = new ShimRequest(sent);
   const res = new ShimResponse(settle);
   const next = (error?: unknown) => {
     // As Express: a falsy value is no error (the `cors` package calls next(null) for an origin it
@@ -86,7 +88,32 @@ function run(id: number, request: ShimRequest): void {
   }
 }
 
+/**
+ * The request of the app's run message. The app is trusted; its message is still checked for the
+ * shape the shim reads. Written here rather than imported: every module a version's thread loads
+ * costs memory in every thread (issue #19).
+ */
+function readRequest(message: string): PolicyRequest | undefined {
+  let parsed: { request?: { method?: unknown; url?: unknown; headers?: unknown } };
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  const { method, url, headers } = parsed?.request ?? {};
+  if (typeof method !== "string" || typeof url !== "string") return undefined;
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return undefined;
+  return { method, url, headers: headers as PolicyRequest["headers"] };
+}
+
 port.on("message", (message: ToWorker) => {
-  if (message.type === "ping") post({ type: "pong", id: message.id });
-  else run(message.id, new ShimRequest(message.request));
+  serveApp(message, {
+    timeoutMs,
+    vitals: new Int32Array(vitals),
+    clockBase,
+    run,
+    // The sandbox's main thread says a policy's failure in the log, once.
+    failed: ({ kind: _, ...problem }, sent) =>
+      post({ type: "failed", path: readRequest(sent)?.url ?? "?", ...problem }),
+  });
 });

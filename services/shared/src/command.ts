@@ -14,8 +14,9 @@ export interface CommandResult {
 
 export interface CommandOptions {
   readonly cwd?: string;
-  /** Variables on top of this process's. */
+  /** Variables on top of this process's (or, with `inherit: false`, the whole environment). */
   readonly env?: Readonly<Record<string, string>>;
+  readonly inherit?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -34,7 +35,9 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
         timeout: options.timeoutMs ?? 30_000,
         maxBuffer: 16 << 20,
         ...(options.cwd ? { cwd: options.cwd } : {}),
-        ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+        ...(options.env
+          ? { env: options.inherit === false ? options.env : { ...process.env, ...options.env } }
+          : {}),
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 127;

@@ -44,6 +44,8 @@ export const CONSOLE = Object.freeze({
     rule: "rule",
     /** With the state `allowed`: "read" when the answer the page read held the victim's secret (/me). */
     secret: "secret",
+    /** The mark of the request (`PAGE.RUN`), as the app's record knows it: the grader looks it up there. */
+    mark: "mark",
   }),
   states: STATES,
   /** The states a request ends in: once the outcome shows one of these, the request is done. */
@@ -62,5 +64,22 @@ export const CONSOLE = Object.freeze({
 });
 
 export type ConsoleContract = typeof CONSOLE;
+
+/**
+ * What the app's /explain.json says of one of the console's requests, from its own record (issue
+ * #12): whether it arrived, whether the policy failed on it, and which rule of the CORS check its
+ * answer fails. The console asks it from its page; the grader asks it itself, for every page
+ * (issue #22: a sandboxed page cannot read it).
+ */
+export type Explanation =
+  | { readonly reached: false }
+  | { readonly reached: true; readonly policyFailure: string }
+  | {
+      readonly reached: true;
+      /** A rule of cors-rules.ts, or null when the app's answers pass the check. */
+      readonly rule: string | null;
+      readonly explanation: string;
+      readonly status: number;
+    };
 export type RequestKind = ConsoleContract["kinds"][number];
 export type ConsolePath = ConsoleContract["paths"][number];

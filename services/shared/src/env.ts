@@ -1,7 +1,6 @@
 // Configuration is parsed once at start-up from the environment; every bad value is reported with
 // the variable that carries it, so a user knows which line of `.env` to fix.
 import { isIP } from "node:net";
-import { config as loadDotenv } from "dotenv";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,12 +12,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
     this.variable = variable;
   }
-}
-
-/** Reads `.env` from the working directory when there is one; real environment variables win. */
-export function loadEnvFile(): Env {
-  loadDotenv({ quiet: true });
-  return process.env;
 }
 
 function raw(env: Env, name: string): string | undefined {

@@ -12,6 +12,16 @@ import { lingerOnClose, logWhenAnswered, sendText } from "./plain-answer.ts";
 /** The Server header of every answer the lab's app and proxy give. */
 export const LAB_SERVER = "cors-lab";
 
+/**
+ * Whether an answer is the lab's, by its headers (Node's, Playwright's or puppeteer's): every answer
+ * of the app and the proxy says `Server: cors-lab`; a port forwarder's sign-in, or another program on
+ * the lab's port, does not. The one place this is decided (issue #21); doctor.sh greps the same words.
+ */
+export function answeredByLab(headers: Readonly<Record<string, unknown>>): boolean {
+  const server = headers.server ?? headers.Server;
+  return (Array.isArray(server) ? server[0] : server) === LAB_SERVER;
+}
+
 export interface HttpLimits {
   /** A client must finish sending its headers within this time (slowloris), or gets 408. */
   readonly headersTimeoutMs: number;

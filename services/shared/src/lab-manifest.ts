@@ -12,8 +12,8 @@ export interface LabStep {
   /** Folder under lab/, holding README.md and the step's other files. */
   readonly folder: string;
   readonly title: string;
-  /** One sentence: what the step's check proves. */
-  readonly check: string;
+  /** One sentence for the learner: what the step's check proves. */
+  readonly sentence: string;
   /** The step's grader expectations, relative to its folder, if it has any. */
   readonly expectations?: string;
   /** Folder, relative to the step's, holding the reference solution's cors-policy.ts. */
@@ -58,7 +58,7 @@ export function parseManifest(source: string, data: unknown): LabStep[] {
       number: index + 1,
       folder: text(source, `${where}.folder`, step.folder, FOLDER),
       title: text(source, `${where}.title`, step.title),
-      check: text(source, `${where}.check`, step.check),
+      sentence: text(source, `${where}.sentence`, step.sentence),
     };
     return {
       ...parsed,

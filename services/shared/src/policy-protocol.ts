@@ -1,8 +1,11 @@
 // What the app and the policy sandbox (services/policy, a container of its own: issue #19) say to each
-// other over the Unix socket they share. Only plain data crosses: the request's method, URL and
-// headers go out; the headers the policy set, its own answer, or what went wrong come back. The app
-// reads what comes back as hostile input (the sandbox runs a stranger's code): every message is
-// checked for its shape and size before anything of it is used.
+// other over the Unix socket they share. Two kinds of connection: the sandbox's main thread keeps one
+// for control (which sandbox it is, how the file stands, which of its threads serve, which ended and
+// why); each version's thread keeps one of its own for the requests (`serve`, then a run and an
+// outcome per request), so that a request crosses one thread on each side, no more. Only plain data
+// crosses: the request's method, URL and headers go out; the headers the policy set, its own answer,
+// or what went wrong come back. The app reads what comes back as hostile input (the sandbox runs a
+// stranger's code): every message is checked for its shape and size before anything of it is used.
 
 export type HeaderValue = string | readonly string[];
 
@@ -72,60 +75,23 @@ export type ToSandbox =
   | { readonly type: "health"; readonly linked: boolean; readonly loaded: boolean };
 
 export type FromSandbox =
+  /** The first message of the control connection. */
   | { readonly type: "hello"; readonly sandbox: SandboxInfo }
   /** The sandbox container's health check asks whether a sandbox is linked (and has loaded the file). */
   | { readonly type: "health" }
   | { readonly type: "status"; readonly status: SandboxStatus }
+  /** Control: thread `thread` will serve (the newest version's); it connects with `serve`. */
+  | { readonly type: "thread"; readonly thread: number }
+  /** Control: thread `thread` has ended; the requests it held fail with `problem`. */
+  | ({ readonly type: "ended"; readonly thread: number } & PolicyProblem)
+  /** The first message of a thread's own connection. */
+  | { readonly type: "serve"; readonly sandbox: string; readonly thread: number }
   | { readonly type: "outcome"; readonly id: number; readonly outcome: PolicyOutcome };
 
-/** A message longer than this is not one the sandbox has any reason to send: the link is cut. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** The most a policy's own answer may hold, and the most headers it may set. */
 export const MAX_BODY_CHARS = 64 * 1024;
 export const MAX_HEADERS = 100;
 const MAX_TEXT_CHARS = 8 * 1024;
-
-/**
- * Splits a byte stream into JSON messages, one per line. Calls `onMessage` for each; calls
- * `onOverflow` (and stops reading) when a line grows past MAX_MESSAGE_BYTES.
- */
-export function lineReader(
-  onMessage: (message: unknown) => void,
-  onOverflow: () => void,
-): (chunk: Buffer) => void {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let stopped = false;
-  return (chunk) => {
-    if (stopped) return;
-    let start = 0;
-    for (let newline = chunk.indexOf(10); newline >= 0; newline = chunk.indexOf(10, start)) {
-      const line = Buffer.concat([...pending, chunk.subarray(start, newline)]).toString("utf8");
-      pending = [];
-      pendingBytes = 0;
-      start = newline + 1;
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        message = undefined;
-      }
-      onMessage(message);
-    }
-    const rest = chunk.subarray(start);
-    pendingBytes += rest.length;
-    if (pendingBytes > MAX_MESSAGE_BYTES) {
-      stopped = true;
-      onOverflow();
-      return;
-    }
-    if (rest.length > 0) pending.push(rest);
-  };
-}
-
-export function encodeMessage(message: ToSandbox | FromSandbox): string {
-  return `${JSON.stringify(message)}\n`;
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -213,6 +179,16 @@ export function readSandboxMessage(value: unknown): FromSandbox | undefined {
       const outcome = readOutcome(value.outcome);
       return outcome && isId(value.id) ? { type: "outcome", id: value.id, outcome } : undefined;
     }
+    case "thread":
+      return isId(value.thread) ? { type: "thread", thread: value.thread } : undefined;
+    case "ended": {
+      const problem = readProblem(value);
+      return problem && isId(value.thread) ? { type: "ended", thread: value.thread, ...problem } : undefined;
+    }
+    case "serve":
+      return isText(value.sandbox, 64) && isId(value.thread)
+        ? { type: "serve", sandbox: value.sandbox, thread: value.thread }
+        : undefined;
     default:
       return undefined;
   }

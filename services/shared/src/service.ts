@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
-import { type Env, loadEnvFile } from "./env.ts";
+import type { Env } from "./env.ts";
+import { loadEnvFile } from "./env-file.ts";
 import { createLogger, type LogFields, type Logger } from "./log.ts";
 import { closeOnSignal, exitOnStartupError } from "./shutdown.ts";
 

@@ -6,7 +6,7 @@ import { startApp } from "../../support/app.ts";
 import { http } from "../../support/http.ts";
 
 describe("the guide at /lab", () => {
-  it("lists every step of lab/manifest.json with its check", async () => {
+  it("lists every step of lab/manifest.json with its sentence", async () => {
     await using app = await startApp();
     const index = await http(app.port, "/lab");
     expect(index.status).toBe(200);
@@ -39,8 +39,8 @@ describe("the guide at /lab", () => {
         join(dir, "manifest.json"),
         JSON.stringify({
           steps: [
-            { number: 1, folder: "01-one", title: "One", check: "One works." },
-            { number: 2, folder: "02-two", title: "Two", check: "Two works." },
+            { number: 1, folder: "01-one", title: "One", sentence: "One works." },
+            { number: 2, folder: "02-two", title: "Two", sentence: "Two works." },
           ],
         }),
       );

@@ -5,20 +5,20 @@
 import { once } from "node:events";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { MAX_MESSAGE_BYTES } from "../../../services/shared/src/policy-protocol.ts";
+import { MAX_MESSAGE_BYTES } from "../../../services/shared/src/policy-lines.ts";
 import { eventually } from "../../../services/shared/src/retry.ts";
 import { startApp } from "../../support/app.ts";
 import { http } from "../../support/http.ts";
 
 const ORIGIN = "http://app.local:8080";
 
-/** A peer on the app's socket that speaks the protocol's lines as a test tells it to. */
-async function peer(socket: string) {
-  const connection = connect(socket);
-  await once(connection, "connect");
+/** A connection to the app's socket that speaks the protocol's lines as a test tells it to. */
+async function connection(socket: string) {
+  const link = connect(socket);
+  await once(link, "connect");
   const received: { type: string; id: number }[] = [];
   let buffered = "";
-  connection.on("data", (chunk) => {
+  link.on("data", (chunk) => {
     buffered += chunk.toString("utf8");
     for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
       received.push(JSON.parse(buffered.slice(0, newline)));
@@ -26,24 +26,14 @@ async function peer(socket: string) {
     }
   });
   // The app may cut the link while this peer still writes: that is what some tests look for.
-  connection.on("error", () => undefined);
-  const closed = new Promise<boolean>((resolve) => connection.once("close", () => resolve(true)));
+  link.on("error", () => undefined);
+  const closed = new Promise<boolean>((resolve) => link.once("close", () => resolve(true)));
   return {
-    connection,
+    link,
     received,
     closed,
     send: (message: unknown) => {
-      if (!connection.destroyed) connection.write(`${JSON.stringify(message)}\n`, () => undefined);
-    },
-    hello(timeoutMs = 1000) {
-      this.send({
-        type: "hello",
-        sandbox: { id: "test-peer", startedAt: new Date().toISOString(), timeoutMs },
-      });
-      this.send({
-        type: "status",
-        status: { file: "cors-policy.ts", exported: "middleware", version: 1, loadedAt: undefined },
-      });
+      if (!link.destroyed) link.write(`${JSON.stringify(message)}\n`, () => undefined);
     },
     /** The next request the app sends, once it has. */
     async nextRun(): Promise<{ id: number }> {
@@ -52,6 +42,25 @@ async function peer(socket: string) {
       return received.at(-1) as { id: number };
     },
   };
+}
+
+type Connection = Awaited<ReturnType<typeof connection>>;
+
+/**
+ * A sandbox as the app sees one: a control connection that says hello, how the file stands and that
+ * thread 1 serves, and thread 1's own connection, which the requests come to.
+ */
+async function sandboxPeer(socket: string, timeoutMs = 1000, id = "test-peer") {
+  const control = await connection(socket);
+  control.send({ type: "hello", sandbox: { id, startedAt: new Date().toISOString(), timeoutMs } });
+  control.send({
+    type: "status",
+    status: { file: "cors-policy.ts", exported: "middleware", version: 1, loadedAt: undefined },
+  });
+  control.send({ type: "thread", thread: 1 });
+  const thread: Connection = await connection(socket);
+  thread.send({ type: "serve", sandbox: id, thread: 1 });
+  return { control, thread };
 }
 
 const linked = (port: number) =>
@@ -79,10 +88,9 @@ describe("the app's link to the policy sandbox", () => {
   it("holds a request that came before the sandbox, and answers it once one links", async () => {
     await using app = await startApp({}, { sandbox: false });
     const pending = request(app.port);
-    const sandbox = await peer(app.socket);
-    sandbox.hello();
-    const run = await sandbox.nextRun();
-    sandbox.send({
+    const { thread } = await sandboxPeer(app.socket);
+    const run = await thread.nextRun();
+    thread.send({
       type: "outcome",
       id: run.id,
       outcome: { kind: "next", headers: [["Access-Control-Allow-Origin", ORIGIN]] },
@@ -95,8 +103,8 @@ describe("the app's link to the policy sandbox", () => {
   it("refuses a second sandbox while one is linked, and keeps the first", async () => {
     await using app = await startApp();
     expect(await linked(app.port)).toBe(true);
-    const second = await peer(app.socket);
-    second.hello();
+    const second = await connection(app.socket);
+    second.send({ type: "hello", sandbox: { id: "second", startedAt: "now", timeoutMs: 1000 } });
     expect(await second.closed).toBe(true);
     expect((await request(app.port)).status).toBe(200);
     expect(
@@ -113,11 +121,10 @@ describe("the app's link to the policy sandbox", () => {
     ],
   ])("cuts a peer that sends %s first, and links the next one", async (_name, misbehave) => {
     await using app = await startApp({}, { sandbox: false });
-    const rogue = await peer(app.socket);
-    misbehave((raw) => rogue.connection.write(raw));
+    const rogue = await connection(app.socket);
+    misbehave((raw) => rogue.link.write(raw));
     expect(await rogue.closed).toBe(true);
-    const sandbox = await peer(app.socket);
-    sandbox.hello();
+    await sandboxPeer(app.socket);
     expect(await linked(app.port)).toBe(true);
   });
 
@@ -134,10 +141,9 @@ describe("the app's link to the policy sandbox", () => {
     ],
   ])("fails the request, named, when the sandbox's verdict has %s", async (_name, outcome, problem) => {
     await using app = await startApp({}, { sandbox: false });
-    const sandbox = await peer(app.socket);
-    sandbox.hello();
+    const { thread } = await sandboxPeer(app.socket);
     const pending = request(app.port);
-    sandbox.send({ type: "outcome", id: (await sandbox.nextRun()).id, outcome });
+    thread.send({ type: "outcome", id: (await thread.nextRun()).id, outcome });
     const answer = await pending;
     expect(answer.status).toBe(500);
     expect(answer.body).toMatch(problem);
@@ -146,8 +152,7 @@ describe("the app's link to the policy sandbox", () => {
 
   it("fails a request, named, when the sandbox gives no verdict in time", async () => {
     await using app = await startApp({}, { sandbox: false });
-    const sandbox = await peer(app.socket);
-    sandbox.hello(100);
+    await sandboxPeer(app.socket, 100);
     const answer = await request(app.port);
     expect(answer.status).toBe(500);
     expect(answer.body).toMatch(/the lab's policy sandbox gave no verdict within 2100 ms/);
@@ -155,16 +160,49 @@ describe("the app's link to the policy sandbox", () => {
 
   it("fails the requests in flight, named, when the sandbox goes away, and links the next sandbox", async () => {
     await using app = await startApp({}, { sandbox: false });
-    const gone = await peer(app.socket);
-    gone.hello();
+    const gone = await sandboxPeer(app.socket);
     const pending = request(app.port);
-    await gone.nextRun();
-    gone.connection.destroy();
+    await gone.thread.nextRun();
+    gone.control.link.destroy();
     const answer = await pending;
     expect(answer.status).toBe(500);
     expect(answer.body).toMatch(/the lab's policy sandbox stopped while it ran this request/);
-    const next = await peer(app.socket);
-    next.hello();
+    await sandboxPeer(app.socket, 1000, "next-peer");
     expect(await linked(app.port)).toBe(true);
+  });
+
+  it("fails a thread's requests with the reason its sandbox gives when the thread ends", async () => {
+    await using app = await startApp({}, { sandbox: false });
+    const { control, thread } = await sandboxPeer(app.socket);
+    const pending = request(app.port);
+    await thread.nextRun();
+    control.send({
+      type: "ended",
+      thread: 1,
+      problem: "it was still running after 1000 ms: an endless loop?",
+    });
+    const answer = await pending;
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatch(/an endless loop\?/);
+    expect(await thread.closed).toBe(true);
+  });
+
+  it.each([
+    ["a thread the sandbox did not name", { type: "serve", sandbox: "test-peer", thread: 7 }],
+    ["a thread of another sandbox", { type: "serve", sandbox: "someone-else", thread: 1 }],
+  ])("refuses a connection that offers %s", async (_name, serve) => {
+    await using app = await startApp({}, { sandbox: false });
+    await sandboxPeer(app.socket);
+    const impostor = await connection(app.socket);
+    impostor.send(serve);
+    expect(await impostor.closed).toBe(true);
+  });
+
+  it("cuts a thread's connection that sends anything but outcomes", async () => {
+    await using app = await startApp({}, { sandbox: false });
+    const { thread } = await sandboxPeer(app.socket);
+    thread.send({ type: "status", status: { file: "x.ts", exported: "null", version: 9 } });
+    expect(await thread.closed).toBe(true);
+    expect((await http(app.port, "/policy.json")).body).not.toContain("x.ts");
   });
 });

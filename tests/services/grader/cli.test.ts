@@ -164,7 +164,7 @@ describe("the grader's command line", () => {
     try {
       const result = await run(process.execPath, [GRADER, "--step", "2", "--json"], {
         ...env,
-        REPORT_DIR: reports,
+        GRADER_REPORT_DIR: reports,
       });
       expect(result.code).toBe(3);
       const answer = JSON.parse(result.stdout);

@@ -33,6 +33,7 @@ const SERVICES = {
   proxy: variablesRead(readProxyConfig),
   grader: variablesRead((env) => readGraderConfig([], env)),
   "warm-grader": variablesRead((env) => readGraderConfig([], env)),
+  "warm-engines": variablesRead((env) => readGraderConfig([], env)),
 };
 
 /** The variables .env.example documents in its last section, for a service run with plain `node`. */

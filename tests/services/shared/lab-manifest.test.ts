@@ -5,7 +5,7 @@ const step = (number: number, extra: Record<string, unknown> = {}) => ({
   number,
   folder: `0${number}-a-step`,
   title: "A step",
-  check: "It works.",
+  sentence: "It works.",
   ...extra,
 });
 
@@ -13,12 +13,12 @@ describe("parseManifest", () => {
   it("reads steps in order, with optional expectations", () => {
     expect(parseManifest("m.json", { steps: [step(1), step(2, { expectations: "expected.json" })] })).toEqual(
       [
-        { number: 1, folder: "01-a-step", title: "A step", check: "It works." },
+        { number: 1, folder: "01-a-step", title: "A step", sentence: "It works." },
         {
           number: 2,
           folder: "02-a-step",
           title: "A step",
-          check: "It works.",
+          sentence: "It works.",
           expectations: "expected.json",
         },
       ],

@@ -3,7 +3,7 @@
 // words why a request of the console's was blocked. Everything else (which pairs, what counts as a
 // CORS block, the evidence) is the engine-neutral BrowserProbe's.
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
-import { LAB_SERVER } from "../../../shared/src/http-server.ts";
+import { answeredByLab } from "../../../shared/src/http-server.ts";
 
 /** The engines the grader can drive; Chromium is the default, and the only one in the grader image. */
 export const ENGINES = ["chromium", "firefox", "webkit"] as const;
@@ -61,7 +61,7 @@ export function loadOutcome(first: PageAnswer | null | undefined, error?: unknow
   if (error !== undefined) {
     return { notLoaded: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
   }
-  if (first && first.headers().server !== LAB_SERVER) {
+  if (first && !answeredByLab(first.headers())) {
     return { answeredBy: { status: first.status(), location: first.headers().location } };
   }
   return {};

@@ -36,13 +36,18 @@ export class InspectorError extends Error {
   }
 }
 
-/** The first page's socket address in the inspector's HTML list, once the browser lists one. */
-async function pageSocket(address: string, timeoutMs: number): Promise<string> {
+/**
+ * The first page's socket address in the inspector's HTML list, once the browser lists one; with a
+ * `marker`, only once the list shows it (the page's URL): the browser on that address is the one
+ * that was started for it, not another program that took the port first.
+ */
+async function pageSocket(address: string, timeoutMs: number, marker?: string): Promise<string> {
   const link = await retryUntil(
     async () => {
       const html = await fetch(`http://${address}/`)
         .then((answer) => answer.text())
         .catch(() => "");
+      if (marker !== undefined && !html.includes(marker)) return undefined;
       return /\/socket\/\d+\/\d+\/WebPage/.exec(html)?.[0];
     },
     (found) => found !== undefined,
@@ -83,9 +88,12 @@ export class InspectorSession {
     socket.addEventListener("error", () => this.#fail("the inspector's socket failed"));
   }
 
-  /** Connects to the page the browser at `address` shows, and waits until its target is ready. */
-  static async connect(address: string, timeoutMs: number): Promise<InspectorSession> {
-    const url = await pageSocket(address, timeoutMs);
+  /**
+   * Connects to the page the browser at `address` shows (the one whose list shows `marker`, when
+   * given), and waits until its target is ready.
+   */
+  static async connect(address: string, timeoutMs: number, marker?: string): Promise<InspectorSession> {
+    const url = await pageSocket(address, timeoutMs, marker);
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(), { once: true });

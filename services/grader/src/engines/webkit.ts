@@ -3,6 +3,7 @@
 // with --private has an ephemeral session of its own, so each page origin's console gets its own
 // browser process: its own cookies, caches and preflight cache, as a browser context elsewhere.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -43,7 +44,11 @@ async function startXvfb(timeoutMs: number): Promise<{ process: ChildProcess; di
   return { process: xvfb, display };
 }
 
-/** A port on 127.0.0.1 nothing listens on now, for one MiniBrowser's inspector. */
+/**
+ * A port on 127.0.0.1 nothing listens on now, for one MiniBrowser's inspector. Something else may
+ * take it before the browser does: each browser is started on a page that names it, and its
+ * inspector is trusted only once it lists that page (see `open`).
+ */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, "127.0.0.1", () => {
@@ -81,11 +86,13 @@ export async function launchWebKit(executablePath: string, options: EngineOption
     open: async (pageUrl, signedInAt) => {
       const home = await mkdtemp(join(tmpdir(), "webkit-"));
       const address = `127.0.0.1:${await freePort()}`;
+      // Names this browser in its inspector's page list (see freePort).
+      const marker = `about:blank#cors-lab-${randomUUID()}`;
       const browser = spawn(
         executablePath,
         // A blank page first: the first page is asked for once the inspector listens, so that its
         // load is seen (a load begun before, on a busy machine, was seen to stay on about:blank).
-        [...flags, "about:blank"],
+        [...flags, marker],
         {
           stdio: "ignore",
           env: {
@@ -108,7 +115,7 @@ export async function launchWebKit(executablePath: string, options: EngineOption
         await rm(home, { recursive: true, force: true });
       };
       try {
-        session = await InspectorSession.connect(address, timeoutMs);
+        session = await InspectorSession.connect(address, timeoutMs, marker);
         const tab = inspectedTab(session, close);
         const firstPage = signedInAt === undefined ? pageUrl : `${signedInAt}/`;
         await session.send("Page.navigate", { url: firstPage });

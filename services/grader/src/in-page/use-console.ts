@@ -6,16 +6,17 @@ import type { ConsoleContract, ConsolePath, RequestKind } from "../../../shared/
 interface Field {
   value: string;
 }
-interface Outcome {
+/** The console's outcome element (and the form): what it shows is in its data attributes. */
+interface OutcomeElement {
   readonly dataset: Record<string, string | undefined>;
 }
 declare const document: {
-  getElementById(id: string): (Field & Outcome & { requestSubmit(): void; click(): void }) | null;
+  getElementById(id: string): (Field & OutcomeElement & { requestSubmit(): void; click(): void }) | null;
 };
 declare const location: { readonly origin: string };
 declare class MutationObserver {
   constructor(callback: () => void);
-  observe(target: Outcome, options: { attributes: true }): void;
+  observe(target: OutcomeElement, options: { attributes: true }): void;
   disconnect(): void;
 }
 
@@ -40,6 +41,8 @@ export interface ConsoleOutcome {
   readonly rule: string | undefined;
   /** "read" when the answer the page read held the victim's secret. */
   readonly secret: string | undefined;
+  /** The request's mark (`PAGE.RUN`), by which the app's record knows it. */
+  readonly mark: string | undefined;
   /** The page's URL's origin (a sandboxed page's own origin is opaque; this is where it was served). */
   readonly origin: string;
 }
@@ -92,6 +95,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     failure: outcome.dataset[data.failure],
     rule: outcome.dataset[data.rule],
     secret: outcome.dataset[data.secret],
+    mark: outcome.dataset[data.mark],
     origin: location.origin,
   };
 }

@@ -1,6 +1,7 @@
-// The warm grader's browser (issue #11): one Chromium for every run, started when the first one asks
-// and again if it ever dies. The warm grader runs in the grader image, which has Chromium alone: any
-// other engine is started per run, and so fails with the command line's words (issue #14).
+// The warm grader's browsers (issue #11): one per engine, started when the first run asks for it and
+// again if it ever dies. In the grader image only Chromium is there: any other engine fails to start,
+// and so each run that asks for it is told so with the command line's words (issue #14); in the
+// engines image (the warm-engines service, issue #21) all three stay warm.
 import type { BrowserProbe } from "../browser-probe.ts";
 import type { GraderConfig } from "../config.ts";
 import type { EngineName } from "../engines/engine.ts";
@@ -8,25 +9,30 @@ import type { LabClient } from "../lab-client.ts";
 import { type BrowserSource, OWN_BROWSER } from "../run.ts";
 
 export interface SharedBrowser extends BrowserSource {
-  /** False when the shared Chromium has gone away (crashed, killed): the run it served broke with it. */
+  /** False when a shared browser has gone away (crashed, killed): the run it served broke with it. */
   readonly connected: boolean;
 }
 
 export function sharedBrowser(): SharedBrowser {
-  let running: Promise<BrowserProbe> | undefined;
-  let last: BrowserProbe | undefined;
+  const running = new Map<EngineName, Promise<BrowserProbe>>();
+  const started = new Map<EngineName, BrowserProbe>();
   return {
     acquire: async (config: GraderConfig, client: LabClient, engine: EngineName) => {
-      if (engine !== "chromium") return OWN_BROWSER.acquire(config, client, engine);
-      const probe = running ? await running.catch(() => undefined) : undefined;
+      const current = running.get(engine);
+      const probe = current ? await current.catch(() => undefined) : undefined;
       if (probe?.connected) return probe;
-      running = OWN_BROWSER.acquire(config, client, engine);
-      last = await running;
-      return last;
+      const starting = OWN_BROWSER.acquire(config, client, engine);
+      running.set(engine, starting);
+      // An engine that cannot start is asked again by the next run (and says why again).
+      starting.then(
+        (launched) => started.set(engine, launched),
+        () => running.delete(engine),
+      );
+      return starting;
     },
     release: async () => {},
     get connected() {
-      return last?.connected ?? true;
+      return [...started.values()].every((probe) => probe.connected);
     },
   };
 }

@@ -15,7 +15,7 @@ export function serveWarmGrader(env: Env): void {
   } catch (error) {
     exitOnStartupError("warm grader", error);
   }
-  becomeOwnerOf(readString(env, "REPORT_DIR", DEFAULTS.REPORTS_DIR));
+  becomeOwnerOf(readString(env, "GRADER_REPORT_DIR", DEFAULTS.REPORTS_DIR));
   let server: http.Server;
   try {
     server = warmGrader(env, log);

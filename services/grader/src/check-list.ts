@@ -33,7 +33,7 @@ async function stepCheck(labDir: string, step: LabStep, origins: LabOrigins): Pr
     step: step.number,
     name: `Step ${step.number}: ${step.title}`,
     source: `step ${step.number}`,
-    sentence: withOrigins(step.check, origins),
+    sentence: withOrigins(step.sentence, origins),
     expectations: await loadExpectations(join(labDir, step.folder, step.expectations), origins),
   };
 }

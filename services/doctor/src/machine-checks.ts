@@ -5,9 +5,9 @@ import { lookup } from "node:dns/promises";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { platform } from "node:os";
-import { LAB_SERVER } from "../../shared/src/http-server.ts";
-import { type ServedRole, servedDirectly } from "../../shared/src/lab-origins.ts";
+import { answeredByLab } from "../../shared/src/http-server.ts";
 import type { DoctorConfig } from "./config.ts";
+import { doctorPlan, MINIMUM } from "./plan.ts";
 import { type CommandRunner, versionAtLeast } from "./system.ts";
 
 export type Verdict = "ok" | "warn" | "fail";
@@ -22,9 +22,6 @@ export type Check = (config: DoctorConfig, system: CommandRunner) => Promise<Fin
 const ok = (line: string): Finding => ({ verdict: "ok", line });
 const warn = (line: string): Finding => ({ verdict: "warn", line });
 const fail = (line: string): Finding => ({ verdict: "fail", line });
-
-/** The oldest versions the lab is known to need: `--wait`, `pull_policy`, health-check start intervals. */
-export const MINIMUM = { engine: "25.0.0", compose: "2.20.0" } as const;
 
 async function docker(_config: DoctorConfig, system: CommandRunner): Promise<Finding[]> {
   const engine = await system("docker", ["version", "--format", "{{.Server.Version}}"]);
@@ -77,7 +74,7 @@ function askHealthz(
       { host: address, port, path: "/healthz", headers: { host }, timeout: timeoutMs },
       (answer) => {
         answer.resume();
-        resolve({ status: answer.statusCode ?? 0, lab: answer.headers.server === LAB_SERVER });
+        resolve({ status: answer.statusCode ?? 0, lab: answeredByLab(answer.headers) });
       },
     );
     sent.on("timeout", () => sent.destroy(Object.assign(new Error("no answer"), { code: "ETIMEDOUT" })));
@@ -128,13 +125,9 @@ const listed = (items: readonly string[]) =>
   items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
 async function names(config: DoctorConfig): Promise<Finding[]> {
-  const { origins } = config;
-  if (origins.set === "forwarded")
+  if (config.origins.set === "forwarded")
     return [ok("Names: the forwarder's addresses are public, no hosts-file line needed.")];
-  const hosts = [...new Set(Object.values(origins.byRole).map((origin) => new URL(origin).hostname))].filter(
-    (host) => host !== "localhost" && host !== "127.0.0.1",
-  );
-  const own = hosts.filter((host) => !host.endsWith(".localhost"));
+  const { names: own, browserNames: browserOnly } = doctorPlan(config);
   const found: Finding[] = [];
   const missing: string[] = [];
   for (const host of own) {
@@ -158,7 +151,6 @@ async function names(config: DoctorConfig): Promise<Finding[]> {
       ),
     );
   }
-  const browserOnly = hosts.filter((host) => host.endsWith(".localhost"));
   if (browserOnly.length > 0)
     found.push(
       ok(`${browserOnly.join(", ")}: browsers send names under .localhost to this machine themselves.`),
@@ -177,12 +169,12 @@ async function lab(config: DoctorConfig): Promise<Finding[]> {
   if (origins.set === "forwarded")
     return [ok("The lab's forwarded addresses are checked by the grader (npm run grade).")];
   const address = config.bindAddress === "0.0.0.0" ? "127.0.0.1" : config.bindAddress;
+  const { asked } = doctorPlan(config);
   const silent: string[] = [];
-  for (const role of Object.keys(origins.byRole) as ServedRole[]) {
-    const port = servedDirectly(role) ? config.appHostPort : config.proxyHostPort;
-    if (!(await answersAsTheLab(origins.byRole[role], address, port))) silent.push(origins.byRole[role]);
+  for (const { origin, port } of asked) {
+    if (!(await answersAsTheLab(origin, address, port))) silent.push(origin);
   }
-  if (silent.length === Object.keys(origins.byRole).length) {
+  if (silent.length === asked.length) {
     return [fail("The lab is not running: start it with `docker compose up -d --wait`.")];
   }
   if (silent.length > 0) {
@@ -192,7 +184,7 @@ async function lab(config: DoctorConfig): Promise<Finding[]> {
       ),
     ];
   }
-  return [ok(`The lab answers at every origin: ${origins.lab.join(", ")}.`)];
+  return [ok(`The lab answers at every origin: ${asked.map(({ origin }) => origin).join(", ")}.`)];
 }
 
 async function graderImage(_config: DoctorConfig, system: CommandRunner): Promise<Finding[]> {

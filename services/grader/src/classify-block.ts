@@ -1,0 +1,79 @@
+// What a block was, the heart of the grader (issue #21): from the engine's words, who answered the
+// request when the grader asked it itself, and the app's own record of the console's request. A pure
+// function of that evidence: a block counts as CORS only when the lab gave the answer the browser
+// judged, whatever the engine said; the record names the failed rule where the engine's words do
+// not (issue #14), for every page, the sandboxed one included (issue #22).
+import type { Explanation } from "../../shared/src/console-contract.ts";
+import type { EngineName } from "./engines/engine.ts";
+import { readReason } from "./engines/reasons.ts";
+import type { Answered } from "./lab-client.ts";
+import type { Outcome } from "./report/report.ts";
+
+export interface BlockEvidence {
+  readonly engine: EngineName;
+  /** The request's URL, for the words of an outcome that is not CORS. */
+  readonly url: string;
+  /** The engine's code or words for the block; undefined when it gave none. */
+  readonly said: string | undefined;
+  /** What answered the same request when the grader sent it itself. */
+  readonly answered: Answered;
+  /** The app's record of the console's request; undefined when it could not be had. */
+  readonly record: Explanation | undefined;
+  /** The rule the page's console named (from the same record, on a page that could read it). */
+  readonly explained: string | undefined;
+}
+
+/** What answered a lab address in the lab's place, in plain words. */
+export function answeredInstead(url: string, status: number, location: string | undefined): string {
+  const to = location ? ` to ${location.split("?")[0]}` : "";
+  return `${url} was answered ${status}${to} by something other than the lab`;
+}
+
+export function classifyBlock(evidence: BlockEvidence): Outcome {
+  const { answered, record, url } = evidence;
+  if ("error" in answered) {
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: `${url} did not answer (${answered.error}): the request never reached the lab`,
+    };
+  }
+  if (!answered.fromLab) {
+    return {
+      result: "blocked",
+      cause: "forwarder",
+      status: answered.status,
+      reason: answeredInstead(url, answered.status, answered.location),
+    };
+  }
+  if (record?.reached === true && "policyFailure" in record) {
+    return { result: "blocked", cause: "policy", reason: record.policyFailure };
+  }
+  if (record?.reached === false) {
+    // The lab answers the grader, yet has no record of the page's request: the browser stopped it
+    // before it left (Local Network Access, an extension, a page's own rules), not the CORS check.
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: `the browser blocked ${url} before it reached the lab${evidence.said ? ` (${evidence.said})` : ""}`,
+    };
+  }
+  const recordedRule = record?.reached === true && "rule" in record ? (record.rule ?? undefined) : undefined;
+  const reading = readReason(evidence.engine, evidence.said, recordedRule ?? evidence.explained);
+  if (reading.kind === "cors") {
+    return {
+      result: "blocked",
+      cause: "cors",
+      reason: reading.code,
+      ...(reading.rule ? { rule: reading.rule } : {}),
+      ...(reading.said ? { said: reading.said } : {}),
+      ...(reading.fromRecord ? { evidence: "the lab's record" as const } : {}),
+      ...(evidence.explained ? { explained: evidence.explained } : {}),
+    };
+  }
+  return {
+    result: "blocked",
+    cause: "other",
+    reason: reading.kind === "not-cors" ? reading.said : "blocked without a reason",
+  };
+}
