@@ -36,10 +36,10 @@ const ALL = "1,1,1,1,1,1,1,1,1,1";
 const BLOCK_LESSONS = "1,1,1,1,1,0,0,0,0,0";
 const NONE = "0,0,0,0,0,0,0,0,0,0";
 /**
- * Every pair of the ten steps fails in the policy but the sandboxed page's four: the failure's answer
- * carries no Access-Control-Allow-Origin, so that page sees a CORS block, as it would of any answer.
+ * Every pair of the ten steps fails in the policy, the sandboxed page's four included: that page cannot
+ * read the failure's answer, but the grader reads the app's record of it (issue #22).
  */
-const failedIn = (why: string) => `the policy failed in 172 of 176 pairs: ${why}`;
+const failedIn = (why: string) => `the policy failed in 176 of 176 pairs: ${why}`;
 const EXITS = "a policy only decides on headers, it cannot stop the app";
 
 /** The gradebook, row for row: student, score, steps 1 to 10, note (CSV-quoted where it must be). */

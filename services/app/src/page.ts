@@ -172,20 +172,24 @@ export function renderRequestLog(
   policy: LinkedPolicyStatus,
 ): string {
   const rows = entries.map((entry) => {
+    // Each CORS line of the answer as it went, a repeated one twice: what the browser judged.
     const answered =
       entry.policyFailure ??
-      Object.entries(entry.corsHeaders)
+      entry.answered
+        .filter(([name]) => /^(access-control-|vary$)/i.test(name))
         .map(([name, value]) => `${name}: ${value}`)
         .join("\n");
     const classes = [entry.preflight ? "preflight" : "", entry.policyFailure ? "policy-failed" : ""]
       .join(" ")
       .trim();
+    const lines = (title: string, list: LoggedRequest["received"]) =>
+      `<p>${title}</p><pre>${escapeHtml(list.map(([name, value]) => `${name}: ${value}`).join("\n") || "(none)")}</pre>`;
     return `<tr${classes ? ` class="${classes}"` : ""}>
 <td>${escapeHtml(entry.at.slice(11, 23))}</td>${cell(entry.preflight ? "OPTIONS (preflight)" : entry.method)}${cell(entry.path)}${cell(entry.host)}${cell(entry.origin)}${cell(
       [entry.accessControlRequestMethod, entry.accessControlRequestHeaders]
         .filter((v) => v !== undefined)
         .join(" / ") || undefined,
-    )}<td>${entry.status}</td><td><pre>${escapeHtml(answered || "(none)")}</pre></td>
+    )}<td>${entry.status}</td><td><pre>${escapeHtml(answered || "(none)")}</pre><details class="header-lines"><summary>every header line</summary>${lines("received", entry.received)}${lines(`answered ${entry.status}`, entry.answered)}</details></td>
 </tr>`;
   });
   return layout(

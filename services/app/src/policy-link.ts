@@ -64,6 +64,8 @@ interface Linked {
   status: SandboxStatus | undefined;
   /** The threads the sandbox named, with their connection once they made it. */
   readonly threads: Map<number, Serving | undefined>;
+  /** The newest thread named: the only one new requests go to (older ones run older versions). */
+  newest: number;
   /** Why each thread ended, as the sandbox said. */
   readonly ended: Map<number, PolicyProblem>;
 }
@@ -149,16 +151,16 @@ export class PolicyLink {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  /** The newest serving thread; "fallback" while the file exports null; undefined if none in time. */
+  /**
+   * The newest thread the sandbox named, once it has connected (until then the requests wait: an
+   * older thread serves an older version of the file); "fallback" while the file exports null;
+   * undefined while there is none.
+   */
   #current(): Serving | "fallback" | undefined {
     const linked = this.#linked;
     if (linked?.status === undefined || linked.status.version === 0) return undefined;
     if (linked.status.exported !== "middleware") return "fallback";
-    let newest: Serving | undefined;
-    for (const serving of linked.threads.values()) {
-      if (serving && (newest === undefined || serving.thread > newest.thread)) newest = serving;
-    }
-    return newest;
+    return linked.threads.get(linked.newest);
   }
 
   async #ready(): Promise<Serving | "fallback" | undefined> {
@@ -242,6 +244,7 @@ export class PolicyLink {
         info: message.sandbox,
         status: undefined,
         threads: new Map(),
+        newest: 0,
         ended: new Map(),
       };
       this.#linked = linked;
@@ -283,6 +286,7 @@ export class PolicyLink {
         return;
       case "thread":
         if (!linked.threads.has(message.thread)) linked.threads.set(message.thread, undefined);
+        linked.newest = Math.max(linked.newest, message.thread);
         return;
       case "ended": {
         const { type: _, thread, ...problem } = message;

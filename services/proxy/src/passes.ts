@@ -4,7 +4,16 @@
 import type { IncomingMessage } from "node:http";
 import { type Answer, firstAnswer } from "../../shared/src/admission.ts";
 import type { ProxyConfig } from "./config.ts";
-import { REMOVED_BEHIND_TRUSTED_FORWARDER, REMOVED_FROM_REQUESTS, removeHeaders } from "./headers.ts";
+import {
+  asksToClose,
+  FORWARDING_HEADERS,
+  forwardingLines,
+  passedOn,
+  type RawHeader,
+  REMOVED_BEHIND_TRUSTED_FORWARDER,
+  REMOVED_FROM_REQUESTS,
+  rawLines,
+} from "./headers.ts";
 import { hostName, isLoopbackName } from "./host.ts";
 import { isTrusted } from "./trusted.ts";
 
@@ -14,6 +23,8 @@ export interface Exchange {
   host?: string;
   /** Where the request goes, once `route` has found it. */
   target?: URL;
+  /** The request's header lines as they go to the app, once `cleanHeaders` has worked them out. */
+  lines?: readonly RawHeader[];
 }
 
 export type ProxyPass = (exchange: Exchange, config: ProxyConfig) => Answer | undefined;
@@ -83,10 +94,27 @@ function bodyLimit({ req }: Exchange, config: ProxyConfig): Answer | undefined {
   return Number(req.headers["content-length"] ?? 0) <= config.maxBodyBytes ? undefined : tooLarge(config);
 }
 
-/** Hop-by-hop headers go; forwarding headers too, unless the peer is a forwarder the configuration trusts. */
-function cleanHeaders({ req }: Exchange, config: ProxyConfig): undefined {
+/**
+ * The lines that go to the app: each as it came, but hop-by-hop ones and forwarding ones a client made
+ * up (a trusted forwarder's are kept, and added to); then the proxy's own forwarding lines. A request
+ * in absolute form names its host in its target, which the Host line then says (RFC 9112 §3.2.2).
+ */
+function cleanHeaders(exchange: Exchange, config: ProxyConfig): undefined {
+  const { req } = exchange;
   const trusted = isTrusted(config.trustedForwarders, req.socket.remoteAddress);
-  removeHeaders(req.headers, trusted ? REMOVED_BEHIND_TRUSTED_FORWARDER : REMOVED_FROM_REQUESTS);
+  const received = rawLines(req.rawHeaders);
+  const host = req.headers.host ?? "";
+  const kept = passedOn(received, trusted ? REMOVED_BEHIND_TRUSTED_FORWARDER : REMOVED_FROM_REQUESTS);
+  const mine = forwardingLines(req, trusted ? kept : [], host);
+  const hosted = kept.some(([name]) => name.toLowerCase() === "host");
+  exchange.lines = [
+    ...(hosted ? [] : [["Host", host] as const]),
+    ...kept
+      .filter(([name]) => !FORWARDING_HEADERS.includes(name.toLowerCase()))
+      .map(([name, value]): RawHeader => (name.toLowerCase() === "host" ? [name, host] : [name, value])),
+    ...(asksToClose(received) ? [["Connection", "close"] as const] : []),
+    ...mine,
+  ];
 }
 
 export const PROXY_PASSES: readonly ProxyPass[] = [originForm, route, bodyLimit, cleanHeaders];

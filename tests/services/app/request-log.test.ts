@@ -14,6 +14,8 @@ const entry = (path: string): LoggedRequest => ({
   preflight: false,
   status: 200,
   corsHeaders: {},
+  received: [],
+  answered: [],
 });
 
 describe("RequestLog", () => {
