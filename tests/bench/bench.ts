@@ -6,7 +6,8 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ComposeProject, compose, type MemoryKb, memoryKb, ROOT, run } from "../support/docker.ts";
-import { freePort } from "../support/http.ts";
+import { HEADER_SHAPE_LINES, HEADER_SHAPES_POLICY, meRequest } from "../support/header-shapes.ts";
+import { freePort, responseHead } from "../support/http.ts";
 import { type EnginesSpeed, enginesSpeed, renderEnginesSpeed } from "./engines-speed.ts";
 import { type FirstStart, firstStart, renderFirstStart } from "./first-start.ts";
 import { type GradingSpeed, gradingSpeed, renderGradingSpeed } from "./grading-speed.ts";
@@ -138,6 +139,28 @@ try {
       );
     }
   }
+
+  // The same header lines through nginx and through our proxy (issue #22): each shape of
+  // tests/support/header-shapes.ts, as the app wrote it, the lines compared one by one (but the ones
+  // each proxy writes itself: Server, Date, Connection, Keep-Alive).
+  say("the same header set through nginx and through our proxy");
+  const shapesDir = join(scratch, "shapes");
+  await mkdir(shapesDir);
+  await writeFile(join(shapesDir, "cors-policy.ts"), HEADER_SHAPES_POLICY);
+  await chmod(shapesDir, 0o755);
+  const withShapes = { ...project, env: { ...project.env, CORS_POLICY_DIR: shapesDir } };
+  await timedCompose(withShapes, ["up", "-d", "--wait", "policy"]);
+  const own = /^(server|date|connection|keep-alive):/i;
+  const linesVia = async (port: number) =>
+    (await responseHead(port, meRequest("app.local:8080"))).slice(1).filter((line) => !own.test(line));
+  const viaProxy = await linesVia(ports.proxy);
+  const viaNginx = await linesVia(ports.nginx);
+  const headerSet = {
+    identical: JSON.stringify(viaProxy) === JSON.stringify(viaNginx),
+    shapesKept: HEADER_SHAPE_LINES.every((line) => viaProxy.includes(line) && viaNginx.includes(line)),
+    proxy: viaProxy,
+    nginx: viaNginx,
+  };
   await timedCompose(project, ["down"]);
 
   const imageSize = async (image: string) =>
@@ -185,6 +208,7 @@ try {
     engines,
     load,
     policy: { load: policyLoad, memoryKb: policyMemory },
+    headerSet,
     memoryKb: { idle, afterLoad: loaded },
     images: { baseMb: base / 1e6, ...images },
     coldTestSeconds,
@@ -232,6 +256,7 @@ function renderBench(bench: {
     engines: EnginesSpeed;
     load: Record<string, LoadFigures>;
     policy: { load: Record<string, LoadFigures>; memoryKb: Record<string, MemoryKb> };
+    headerSet: { identical: boolean; shapesKept: boolean; proxy: string[]; nginx: string[] };
     memoryKb: {
       idle: { app: MemoryKb; proxy: MemoryKb; policy: MemoryKb };
       afterLoad: { app: MemoryKb; proxy: MemoryKb; policy: MemoryKb };
@@ -312,6 +337,12 @@ function renderBench(bench: {
         `target <= 2 ms at both: ${verdict(added(1) <= 2 && added(50) <= 2)}`
       );
     })(),
+    "",
+    `the same header lines through nginx and our proxy (repeated, mixed-case, empty, commas, two Set-Cookie): ${
+      f.headerSet.identical
+        ? "identical"
+        : `DIFFER\n  proxy: ${f.headerSet.proxy.join(" | ")}\n  nginx: ${f.headerSet.nginx.join(" | ")}`
+    }; every shape kept by both: ${f.headerSet.shapesKept ? "yes" : "NO"}`,
     "",
     "memory (MB)        RSS idle  RSS loaded  PSS idle  own (anonymous) idle",
     ...(["app", "proxy", "policy"] as const).map(

@@ -98,14 +98,14 @@ describe.each([
   it("says each name resolves when the hosts file has the line", async () => {
     const result = await doctorWithHosts(command, ["app.local", "api.local", "evil.app.local"]);
     for (const host of ["app.local", "api.local", "evil.app.local"])
-      expect(result.stdout).toMatch(
+      expect(result.stdout, result.stderr).toMatch(
         new RegExp(`^ok {3}${host.replace(/\./g, "\\.")} resolves to this machine`, "m"),
       );
   });
 
   it("gives the hosts-file lines to add when the names do not resolve", async () => {
     const result = await doctorWithHosts(command, []);
-    expect(result.stdout).toMatch(/^FAIL app\.local,? (and )?api\.local/m);
+    expect(result.stdout, result.stderr).toMatch(/^FAIL app\.local,? (and )?api\.local/m);
     expect(result.stdout).toContain(
       "`127.0.0.1 app.local api.local evil.app.local` and `::1 app.local api.local evil.app.local`",
     );

@@ -18,7 +18,6 @@ import {
   readReports,
   startWarm,
   stopWarm,
-  withEnv,
   withPolicyServed,
 } from "../support/grading.ts";
 import { labOrigins, stack } from "../support/stack.ts";
@@ -105,10 +104,11 @@ describe("the untouched lab", () => {
   it("never counts a page that does not load as a CORS block, in any engine", async () => {
     // Without the rule that sends .localhost names to the proxy, step 10's attacker pages are on
     // this container's own loopback, where nothing listens.
+    // A run of its own (the warm service has the usual rules).
     const graded = await gradeInEngines(
-      // A run of its own (the warm service has the usual rules).
-      withEnv(info, { GRADER_HOST_RESOLVER_RULES: "MAP nothing.invalid proxy", GRADER_SERVICE_PORT: "0" }),
+      info,
       ["--step", "10", "--browser", "all"],
+      ["-e", "GRADER_HOST_RESOLVER_RULES=MAP nothing.invalid proxy", "-e", "GRADER_SERVICE_PORT=0"],
     );
     expect(graded.code, graded.stdout + graded.stderr).toBe(1);
     for (const [engine, report] of await byEngine()) {

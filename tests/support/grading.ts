@@ -61,9 +61,18 @@ export function grade(
   return compose(info, ["--profile", "grade", "run", "--rm", ...runOptions, "grader", ...args]);
 }
 
-/** One run of the engines image's grader (Chromium, Firefox and WebKit; issue #14), with its arguments. */
-export function gradeInEngines(info: StackInfo, args: readonly string[]): Promise<CommandResult> {
-  return compose(info, ["--profile", "engines", "run", "--rm", "engines", ...args]);
+/**
+ * One run of the engines image's grader (Chromium, Firefox and WebKit; issue #14), with its arguments
+ * and `docker compose run` options before them. A variable meant for this run alone goes in as `-e`:
+ * set on the project it would change the app's settings, and Compose would recreate the app (and so
+ * the network of a warm service beside it).
+ */
+export function gradeInEngines(
+  info: StackInfo,
+  args: readonly string[],
+  runOptions: readonly string[] = [],
+): Promise<CommandResult> {
+  return compose(info, ["--profile", "engines", "run", "--rm", ...runOptions, "engines", ...args]);
 }
 
 /** The warm services and their profiles: Chromium alone, or the three engines (issue #21). */

@@ -47,6 +47,24 @@ export function rawRequest(port: number, text: string, timeoutMs = 10_000): Prom
   });
 }
 
+/** The head of the answer to a raw `request` (status line, then each header line as it came). */
+export function responseHead(port: number, request: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let text = "";
+    socket.on("data", (chunk) => {
+      text += chunk.toString("latin1");
+      const end = text.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        socket.destroy();
+        resolve(text.slice(0, end).split("\r\n"));
+      }
+    });
+    socket.on("error", reject);
+    socket.connect(port, "127.0.0.1", () => socket.write(request));
+  });
+}
+
 export interface Listening extends AsyncDisposable {
   readonly port: number;
 }

@@ -87,7 +87,7 @@ export function asksToClose(lines: readonly RawHeader[]): boolean {
 
 /** The lines as a rawHeaders-style flat array, as `writeHead` takes them. */
 export function flat(lines: readonly RawHeader[]): string[] {
-  return lines.flatMap(([name, value]) => [name, value]);
+  return lines.flat();
 }
 
 /**

@@ -3,28 +3,15 @@
 // answered. The app and the proxy run in-process on loopback, the app's answers set by a real policy
 // in a real sandbox; each answer is read off a raw socket, byte for byte.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProxyConfig } from "../../../services/proxy/src/config.ts";
 import { createProxy } from "../../../services/proxy/src/proxy-server.ts";
 import { type RunningApp, startApp } from "../../support/app.ts";
-import { http, type Listening, listen } from "../../support/http.ts";
+import { HEADER_SHAPE_LINES, HEADER_SHAPES_POLICY } from "../../support/header-shapes.ts";
+import { http, type Listening, listen, responseHead } from "../../support/http.ts";
 import { recordingLogger } from "../../support/quiet-logger.ts";
-
-/** Header shapes a proxy could get wrong (issue #22): each is set by the policy on every answer. */
-const SHAPES = `export const corsPolicy = (_req, res, next) => {
-  res.setHeader("Access-Control-Allow-Origin", ["http://a.test", "http://b.test"]);
-  res.setHeader("X-Two", ["one", "two"]);
-  res.setHeader("X-Comma", "a, b");
-  res.setHeader("X-Empty", "");
-  res.setHeader("X-MiXeD-CaSe", "Kept");
-  res.setHeader("Set-Cookie", ["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
-  res.setHeader("Vary", "Origin, Accept-Encoding");
-  next();
-};
-`;
 
 let dir: string;
 let app: RunningApp;
@@ -32,7 +19,7 @@ let proxy: Listening;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "cors-lab-wire-"));
-  await writeFile(join(dir, "cors-policy.ts"), SHAPES);
+  await writeFile(join(dir, "cors-policy.ts"), HEADER_SHAPES_POLICY);
   app = await startApp({ CORS_POLICY_FILE: join(dir, "cors-policy.ts"), CORS_POLICY_WATCH: "false" });
   const config = readProxyConfig({ PROXY_ROUTES: `app.local=http://127.0.0.1:${app.port}` });
   proxy = await listen(createProxy(config, recordingLogger()));
@@ -44,24 +31,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The head of the answer to `request` on a raw connection, its lines as they came. */
-function head(port: number, request: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    let text = "";
-    socket.on("data", (chunk) => {
-      text += chunk.toString("latin1");
-      const end = text.indexOf("\r\n\r\n");
-      if (end >= 0) {
-        socket.destroy();
-        resolve(text.slice(0, end).split("\r\n"));
-      }
-    });
-    socket.on("error", reject);
-    socket.connect(port, "127.0.0.1", () => socket.write(request));
-  });
-}
-
 /** What differs from one answer to the next by nature: the time, and the app's request number. */
 const steady = (lines: string[]) =>
   lines.map((line) => line.replace(/^(Date|X-Request-Id): .*$/, "$1: (varies)"));
@@ -71,24 +40,12 @@ describe("through the proxy", () => {
     // /me: under the policy, and its body the same whichever way it came (/headers echoes the request).
     const request = (host: string) =>
       `GET /me HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://a.test\r\nConnection: keep-alive\r\n\r\n`;
-    const direct = await head(app.port, request(`localhost:${app.port}`));
-    const proxied = await head(proxy.port, request("app.local:8080"));
+    const direct = await responseHead(app.port, request(`localhost:${app.port}`));
+    const proxied = await responseHead(proxy.port, request("app.local:8080"));
     expect(proxied[0]).toBe(direct[0]);
     expect(steady(proxied.slice(1))).toEqual(steady(direct.slice(1)));
     // Each shape as the app wrote it: repeated lines apart, names as written, commas and empty values kept.
-    for (const line of [
-      "Access-Control-Allow-Origin: http://a.test",
-      "Access-Control-Allow-Origin: http://b.test",
-      "X-Two: one",
-      "X-Two: two",
-      "X-Comma: a, b",
-      "X-Empty: ",
-      "X-MiXeD-CaSe: Kept",
-      "Set-Cookie: a=1; Path=/",
-      "Set-Cookie: b=2; Path=/; HttpOnly",
-      "Vary: Origin, Accept-Encoding",
-    ])
-      expect(proxied).toContain(line);
+    for (const line of HEADER_SHAPE_LINES) expect(proxied).toContain(line);
   });
 
   it("a request's header lines reach the app with their names as written, repeated lines apart", async () => {
@@ -100,7 +57,7 @@ describe("through the proxy", () => {
     expect(received["X-CamelCase"]).toBe("v");
     expect(received["x-lower"]).toBe("w");
     expect(received.Origin).toBe("http://a.test");
-    const repeated = await head(
+    const repeated = await responseHead(
       proxy.port,
       "GET /headers HTTP/1.1\r\nHost: app.local:8080\r\nX-Repeat: 1\r\nX-Repeat: 2\r\nConnection: close\r\n\r\n",
     );
@@ -115,7 +72,7 @@ describe("through the proxy", () => {
   });
 
   it("an OPTIONS with no body goes on without a Content-Length the browser never sent", async () => {
-    await head(
+    await responseHead(
       proxy.port,
       "OPTIONS /headers HTTP/1.1\r\nHost: app.local:8080\r\nOrigin: http://a.test\r\nAccess-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n",
     );
@@ -130,7 +87,7 @@ describe("through the proxy", () => {
 
 describe("the request log", () => {
   it("shows each header line as received and as answered, repeated lines included", async () => {
-    await head(
+    await responseHead(
       app.port,
       `GET /headers HTTP/1.1\r\nHost: localhost:${app.port}\r\nX-Asked: 1\r\nX-Asked: 2\r\nConnection: close\r\n\r\n`,
     );
