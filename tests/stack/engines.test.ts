@@ -30,12 +30,7 @@ beforeAll(async () => {
   // Built only by the tests that need it, as `npm run grade:engines` builds it only when asked for.
   const built = await compose(info, ["--profile", "engines", "build", "engines"]);
   expect(built.code, built.stderr).toBe(0);
-  await startWarm(info, "warm-engines");
 }, 600_000);
-
-afterAll(async () => {
-  await stopWarm(info, "warm-engines");
-});
 
 /** A run in the three engines, handed to the warm engines service. */
 const inEngines = (args: readonly string[]) => gradeWarm(info, "warm-engines", [...args, "--browser", "all"]);
@@ -45,7 +40,9 @@ async function byEngine(): Promise<Map<string, Report>> {
   return new Map((await readReports(info)).map((report) => [report.engine, report]));
 }
 
-describe("the grader image, which has Chromium alone", () => {
+// One-shot runs first, before the warm service is up: its relays of the .localhost names would
+// answer for a run that must not reach them.
+describe("one-shot runs", () => {
   it("names the engines image when asked for Firefox, with exit code 4, and grades nothing", async () => {
     // The grader image's own run, not the warm engines service's (which has Firefox).
     const graded = await grade(
@@ -59,52 +56,10 @@ describe("the grader image, which has Chromium alone", () => {
     const result = JSON.parse(await readReport(info, "result.json"));
     expect(result.score).toBe(0);
   });
-});
-
-describe("the untouched lab", () => {
-  it("blocks the 12 cross-origin pairs in every engine for a CORS reason, each read as a missing Allow-Origin", async () => {
-    const graded = await inEngines(["--step", "4"]);
-    expect(graded.code, graded.stdout + graded.stderr).toBe(0);
-    expect(graded.stdout).toMatch(/^engine +page origin/m);
-    const reports = await byEngine();
-    expect([...reports.keys()]).toEqual(ENGINES);
-    for (const [engine, report] of reports) {
-      expect(report.summary, engine).toMatchObject({
-        pairs: 16,
-        allowed: 4,
-        blockedCors: 12,
-        blockedOther: 0,
-      });
-      for (const { got } of report.pairs.filter((pair) => pair.got.result === "blocked")) {
-        expect(got, engine).toMatchObject({ cause: "cors", rule: "CORSMissingAllowOrigin" });
-      }
-    }
-    const said = (engine: string) =>
-      reports.get(engine)?.pairs.flatMap((pair) => (pair.got.result === "blocked" ? [pair.got] : []));
-    // Chromium's code; Firefox's own sentence; WebKit's words, which fit a missing header and a
-    // mismatched one alike, told apart by the lab's record of the answer.
-    expect(said("chromium")?.every((got) => got.reason === "MissingAllowOriginHeader")).toBe(true);
-    expect(
-      said("firefox")?.every((got) => "said" in got && /Allow-Origin. missing/.test(got.said ?? "")),
-    ).toBe(true);
-    for (const got of said("webkit") ?? []) {
-      expect(got).toMatchObject({
-        evidence: "the lab's record",
-        said: expect.stringMatching(
-          /^Origin http:\/\/\S+ is not allowed by Access-Control-Allow-Origin\. Status code: 200$/,
-        ),
-      });
-    }
-    const junit = await readReport(info, "origin-matrix.junit.xml");
-    expect(junit).toContain('<property name="browser" value="Firefox ');
-    const result = JSON.parse(await readReport(info, "result.json"));
-    expect(result.tests[0].browsers).toEqual({ chromium: true, firefox: true, webkit: true });
-  });
 
   it("never counts a page that does not load as a CORS block, in any engine", async () => {
     // Without the rule that sends .localhost names to the proxy, step 10's attacker pages are on
     // this container's own loopback, where nothing listens.
-    // A run of its own (the warm service has the usual rules).
     const graded = await gradeInEngines(
       info,
       ["--step", "10", "--browser", "all"],
@@ -121,112 +76,166 @@ describe("the untouched lab", () => {
   });
 });
 
-describe.each(steps.filter((step) => step.solution !== undefined))(
-  "step $number's reference solution",
-  (step) => {
-    it("passes in Chromium, Firefox and WebKit", async () => {
-      await withPolicyServed(info, `./lab/${step.folder}/${step.solution}`, async () => {
-        const graded = await inEngines(["--step", String(step.number)]);
-        expect(graded.code, graded.stdout + graded.stderr).toBe(0);
-        for (const [engine, report] of await byEngine()) expect(report.summary.failed, engine).toBe(0);
-      });
-    });
-  },
-);
+describe("through the warm engines service", () => {
+  beforeAll(async () => {
+    await startWarm(info, "warm-engines");
+  }, 600_000);
 
-const TARGETS = labOrigins(info);
-const step10 = steps[9] as LabStep;
-describe.each(["reflect-any-origin", "trust-null", "sloppy-pattern"])(
-  "step 10 with the mistaken policy %s",
-  (mistake) => {
-    it("fails on the same pages in every engine, and the same pages read the victim's secret", async () => {
-      await withPolicyServed(info, `./lab/${step10.folder}/mistakes/${mistake}`, async () => {
-        const graded = await inEngines(["--step", "10"]);
-        expect(graded.code, graded.stdout + graded.stderr).toBe(1);
-        const reports = await byEngine();
-        const failing = (report: Report | undefined) =>
-          report?.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`);
-        const stolen = (report: Report | undefined) =>
-          report?.pairs
-            .filter(
-              (pair) => pair.got.result === "allowed" && pair.got.secretRead && pair.page !== pair.target,
-            )
-            .map((pair) => `${pair.page} -> ${pair.target}`);
-        const chromium = reports.get("chromium");
-        expect(failing(chromium)?.length).toBeGreaterThan(0);
-        expect(
-          failing(chromium)?.every((pair) =>
-            crossFrom([pair.split(" -> ")[0] as string], TARGETS).includes(pair),
-          ),
-        ).toBe(true);
-        for (const engine of ["firefox", "webkit"]) {
-          // What each engine got where it differs from Chromium, to say why when it does.
-          const differing = reports
-            .get(engine)
-            ?.pairs.filter(
-              (pair) => !pair.pass !== failing(chromium)?.includes(`${pair.page} -> ${pair.target}`),
-            )
-            .map((pair) => `${pair.page} -> ${pair.target}: ${JSON.stringify(pair.got)}`);
-          expect(failing(reports.get(engine)), `${engine}: ${differing?.join("; ")}`).toEqual(
-            failing(chromium),
-          );
-          expect(stolen(reports.get(engine)), engine).toEqual(stolen(chromium));
-        }
-      });
-    });
-  },
-);
+  afterAll(async () => {
+    await stopWarm(info, "warm-engines");
+  });
 
-/**
- * A step of the guide whose four lab pages send each kind of request: its verdicts are not the
- * point here (a failing policy fails the step), the engines' reasons for each block are.
- */
-const STEP_OF_KIND = { simple: "4", preflight: "7", credentialed: "8" } as const;
-
-describe("policies that fail in different ways", () => {
-  const policies = policiesServedInTurn(info);
-
-  describe.each(FAILING_POLICIES)("a policy whose answers fail with %s", (rule, request, policy) => {
-    it(`is read as ${MDN_NAMES[rule]} in Firefox and WebKit, the rule of Chromium's code`, async () => {
-      await policies.serve(policy);
-      const graded = await inEngines(["--step", STEP_OF_KIND[request]]);
-      expect([0, 1], graded.stdout + graded.stderr).toContain(graded.code);
-      for (const [engine, report] of await byEngine()) {
-        const blocked = report.pairs.filter((pair) => pair.got.result === "blocked");
-        expect(blocked.length, engine).toBe(12);
-        for (const { page, target, got } of blocked) {
-          // The proxy passes each of the app's lines on as its own (issue #22): every engine reads the
-          // same answer through it as straight from the app, so no rule differs by target.
-          const expected = engine === "chromium" ? { reason: rule } : { rule: MDN_NAMES[rule] };
-          expect(got, `${engine}: ${page} -> ${target}`).toMatchObject({ cause: "cors", ...expected });
+  describe("the untouched lab", () => {
+    it("blocks the 12 cross-origin pairs in every engine for a CORS reason, each read as a missing Allow-Origin", async () => {
+      const graded = await inEngines(["--step", "4"]);
+      expect(graded.code, graded.stdout + graded.stderr).toBe(0);
+      expect(graded.stdout).toMatch(/^engine +page origin/m);
+      const reports = await byEngine();
+      expect([...reports.keys()]).toEqual(ENGINES);
+      for (const [engine, report] of reports) {
+        expect(report.summary, engine).toMatchObject({
+          pairs: 16,
+          allowed: 4,
+          blockedCors: 12,
+          blockedOther: 0,
+        });
+        for (const { got } of report.pairs.filter((pair) => pair.got.result === "blocked")) {
+          expect(got, engine).toMatchObject({ cause: "cors", rule: "CORSMissingAllowOrigin" });
         }
       }
+      const said = (engine: string) =>
+        reports.get(engine)?.pairs.flatMap((pair) => (pair.got.result === "blocked" ? [pair.got] : []));
+      // Chromium's code; Firefox's own sentence; WebKit's words, which fit a missing header and a
+      // mismatched one alike, told apart by the lab's record of the answer.
+      expect(said("chromium")?.every((got) => got.reason === "MissingAllowOriginHeader")).toBe(true);
+      expect(
+        said("firefox")?.every((got) => "said" in got && /Allow-Origin. missing/.test(got.said ?? "")),
+      ).toBe(true);
+      for (const got of said("webkit") ?? []) {
+        expect(got).toMatchObject({
+          evidence: "the lab's record",
+          said: expect.stringMatching(
+            /^Origin http:\/\/\S+ is not allowed by Access-Control-Allow-Origin\. Status code: 200$/,
+          ),
+        });
+      }
+      const junit = await readReport(info, "origin-matrix.junit.xml");
+      expect(junit).toContain('<property name="browser" value="Firefox ');
+      const result = JSON.parse(await readReport(info, "result.json"));
+      expect(result.tests[0].browsers).toEqual({ chromium: true, firefox: true, webkit: true });
     });
   });
-});
 
-describe("a policy that writes two origins in one Allow-Origin line", () => {
-  const policies = policiesServedInTurn(info);
+  describe.each(steps.filter((step) => step.solution !== undefined))(
+    "step $number's reference solution",
+    (step) => {
+      it("passes in Chromium, Firefox and WebKit", async () => {
+        await withPolicyServed(info, `./lab/${step.folder}/${step.solution}`, async () => {
+          const graded = await inEngines(["--step", String(step.number)]);
+          expect(graded.code, graded.stdout + graded.stderr).toBe(0);
+          for (const [engine, report] of await byEngine()) expect(report.summary.failed, engine).toBe(0);
+        });
+      });
+    },
+  );
 
-  it("is 'multiple' to Chromium and WebKit, and a mismatch to Firefox, which reads the line as one value", async () => {
-    await policies.serve(`import type { RequestHandler } from "express";
+  const TARGETS = labOrigins(info);
+  const step10 = steps[9] as LabStep;
+  describe.each(["reflect-any-origin", "trust-null", "sloppy-pattern"])(
+    "step 10 with the mistaken policy %s",
+    (mistake) => {
+      it("fails on the same pages in every engine, and the same pages read the victim's secret", async () => {
+        await withPolicyServed(info, `./lab/${step10.folder}/mistakes/${mistake}`, async () => {
+          const graded = await inEngines(["--step", "10"]);
+          expect(graded.code, graded.stdout + graded.stderr).toBe(1);
+          const reports = await byEngine();
+          const failing = (report: Report | undefined) =>
+            report?.pairs.filter((pair) => !pair.pass).map((pair) => `${pair.page} -> ${pair.target}`);
+          const stolen = (report: Report | undefined) =>
+            report?.pairs
+              .filter(
+                (pair) => pair.got.result === "allowed" && pair.got.secretRead && pair.page !== pair.target,
+              )
+              .map((pair) => `${pair.page} -> ${pair.target}`);
+          const chromium = reports.get("chromium");
+          expect(failing(chromium)?.length).toBeGreaterThan(0);
+          expect(
+            failing(chromium)?.every((pair) =>
+              crossFrom([pair.split(" -> ")[0] as string], TARGETS).includes(pair),
+            ),
+          ).toBe(true);
+          for (const engine of ["firefox", "webkit"]) {
+            // What each engine got where it differs from Chromium, to say why when it does.
+            const differing = reports
+              .get(engine)
+              ?.pairs.filter(
+                (pair) => !pair.pass !== failing(chromium)?.includes(`${pair.page} -> ${pair.target}`),
+              )
+              .map((pair) => `${pair.page} -> ${pair.target}: ${JSON.stringify(pair.got)}`);
+            expect(failing(reports.get(engine)), `${engine}: ${differing?.join("; ")}`).toEqual(
+              failing(chromium),
+            );
+            expect(stolen(reports.get(engine)), engine).toEqual(stolen(chromium));
+          }
+        });
+      });
+    },
+  );
+
+  /**
+   * A step of the guide whose four lab pages send each kind of request: its verdicts are not the
+   * point here (a failing policy fails the step), the engines' reasons for each block are.
+   */
+  const STEP_OF_KIND = { simple: "4", preflight: "7", credentialed: "8" } as const;
+
+  describe("policies that fail in different ways", () => {
+    const policies = policiesServedInTurn(info);
+
+    describe.each(FAILING_POLICIES)("a policy whose answers fail with %s", (rule, request, policy) => {
+      it(`is read as ${MDN_NAMES[rule]} in Firefox and WebKit, the rule of Chromium's code`, async () => {
+        await policies.serve(policy);
+        const graded = await inEngines(["--step", STEP_OF_KIND[request]]);
+        expect([0, 1], graded.stdout + graded.stderr).toContain(graded.code);
+        for (const [engine, report] of await byEngine()) {
+          const blocked = report.pairs.filter((pair) => pair.got.result === "blocked");
+          expect(blocked.length, engine).toBe(12);
+          for (const { page, target, got } of blocked) {
+            // The proxy passes each of the app's lines on as its own (issue #22): every engine reads the
+            // same answer through it as straight from the app, so no rule differs by target.
+            const expected = engine === "chromium" ? { reason: rule } : { rule: MDN_NAMES[rule] };
+            expect(got, `${engine}: ${page} -> ${target}`).toMatchObject({ cause: "cors", ...expected });
+          }
+        }
+      });
+    });
+  });
+
+  describe("a policy that writes two origins in one Allow-Origin line", () => {
+    const policies = policiesServedInTurn(info);
+
+    it("is 'multiple' to Chromium and WebKit, and a mismatch to Firefox, which reads the line as one value", async () => {
+      await policies.serve(`import type { RequestHandler } from "express";
 export const corsPolicy: RequestHandler | null = (req, res, next) => {
   res.setHeader("Access-Control-Allow-Origin", \`\${req.headers.origin ?? ""}, http://elsewhere.example\`);
   next();
 };
 `);
-    const graded = await inEngines(["--step", STEP_OF_KIND.simple]);
-    expect([0, 1], graded.stdout + graded.stderr).toContain(graded.code);
-    const expected: Record<string, object> = {
-      chromium: { reason: "MultipleAllowOriginValues" },
-      firefox: { rule: "CORSAllowOriginNotMatchingOrigin" },
-      webkit: { rule: "CORSMultipleAllowOriginNotAllowed" },
-    };
-    for (const [engine, report] of await byEngine()) {
-      const blocked = report.pairs.filter((pair) => pair.got.result === "blocked");
-      expect(blocked.length, engine).toBe(12);
-      for (const { page, target, got } of blocked)
-        expect(got, `${engine}: ${page} -> ${target}`).toMatchObject({ cause: "cors", ...expected[engine] });
-    }
+      const graded = await inEngines(["--step", STEP_OF_KIND.simple]);
+      expect([0, 1], graded.stdout + graded.stderr).toContain(graded.code);
+      const expected: Record<string, object> = {
+        chromium: { reason: "MultipleAllowOriginValues" },
+        firefox: { rule: "CORSAllowOriginNotMatchingOrigin" },
+        webkit: { rule: "CORSMultipleAllowOriginNotAllowed" },
+      };
+      for (const [engine, report] of await byEngine()) {
+        const blocked = report.pairs.filter((pair) => pair.got.result === "blocked");
+        expect(blocked.length, engine).toBe(12);
+        for (const { page, target, got } of blocked)
+          expect(got, `${engine}: ${page} -> ${target}`).toMatchObject({
+            cause: "cors",
+            ...expected[engine],
+          });
+      }
+    });
   });
 });

@@ -15,7 +15,8 @@ import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } f
 import { PolicyLink } from "./policy-link.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 import { routeTable } from "./routes.ts";
-import { me, Sessions, signIn, signOut } from "./victim.ts";
+import { specimenAnswer, specimenPreflight } from "./specimens.ts";
+import { me, Sessions, sessionCookieAttributes, signIn, signOut } from "./victim.ts";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
@@ -138,6 +139,7 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     next();
   };
   const sessions = new Sessions();
+  const roleOf = (req: Request) => roleOfHost(config.origins, req.headers.host);
   const homePage =
     (sandboxed: boolean): RequestHandler =>
     (req, res) => {
@@ -146,6 +148,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
         origins: config.origins,
         sandboxed,
         signedIn: sessions.secretOf(req) !== undefined,
+        justSignedIn: req.query["signed-in"] !== undefined,
+        cookieAttributes: sessionCookieAttributes(roleOf(req)),
       });
       sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
     };
@@ -176,10 +180,16 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
         ],
       },
     },
+    // One rule of the CORS protocol each, outside the student's policy (issue #20).
+    {
+      path: "/specimen/:name",
+      before: [specimenPreflight],
+      methods: { GET: specimenAnswer(receivedHeaders), PUT: specimenAnswer(receivedHeaders) },
+    },
     // The victim's private data, under the same policy as /headers (issue #12).
     { path: "/me", before: [policy], methods: { GET: me(sessions) } },
-    { path: "/sign-in", methods: { POST: signIn(sessions) } },
-    { path: "/sign-out", methods: { POST: signOut(sessions) } },
+    { path: "/sign-in", methods: { POST: signIn(sessions, roleOf) } },
+    { path: "/sign-out", methods: { POST: signOut(sessions, roleOf) } },
     { path: "/healthz", methods: { GET: (_req, res) => void res.type("text/plain").send("ok\n") } },
     // Why the browser blocked one of the console's requests, from the app's record of it (issue #12).
     { path: "/explain.json", methods: { GET: explainHandler(requests) } },

@@ -54,19 +54,29 @@ export interface PageContext {
   readonly sandboxed?: boolean;
   /** Whether this browser is signed in as the victim on this page's site (step 10). */
   readonly signedIn?: boolean;
+  /** The page is the sign-in's answer: a cookie was set just now. */
+  readonly justSignedIn?: boolean;
+  /** What the session cookie of this origin says (issue #20): SameSite=Lax, or None with Secure. */
+  readonly cookieAttributes?: string;
 }
 
 /** Sign in as the victim, or out: one button, no password (issue #12). */
-function victim({ servedFrom, signedIn }: PageContext): string {
+function victim({ servedFrom, signedIn, justSignedIn, cookieAttributes = "" }: PageContext): string {
   const where = `<code>${escapeHtml(servedFrom)}</code>`;
+  const cookie = `<code>lab_session</code> (<code>${escapeHtml(cookieAttributes)}</code>)`;
+  // A browser may refuse the cookie: WebKit keeps no Secure cookie on http://localhost (issue #20).
+  const refused =
+    justSignedIn && !signedIn
+      ? `<p id="${CONSOLE.signIn.refused}" role="alert">This browser did not keep the session cookie it was just sent, ${cookie}. Safari and other WebKit browsers keep no <code>Secure</code> cookie on plain <code>http://localhost</code>; a browser set to block cookies refuses any. Sign in on another of the lab's origins, or in another browser.</p>\n`
+      : "";
   const form = (action: string, label: string) =>
     `<form method="post" action="${action}" class="inline"><button id="${action.slice(1)}" type="submit">${label}</button></form>`;
   return `<section aria-labelledby="victim-title">
 <h2 id="victim-title">The victim</h2>
-${
+${refused}${
   signedIn
-    ? `<p id="signed-in">This browser is signed in as the victim on ${where}: it holds a <code>lab_session</code> cookie for this site, and <code>/me</code> here answers the victim's secret. ${form("/sign-out", "Sign out")}</p>`
-    : `<p id="signed-out">Nobody is signed in on ${where}. ${form("/sign-in", "Sign in as the victim")} (no password: the lab plays both you and the victim).</p>`
+    ? `<p id="${CONSOLE.signIn.signedIn}">This browser is signed in as the victim on ${where}: it holds the session cookie ${cookie}, and <code>/me</code> here answers the victim's secret. ${form("/sign-out", "Sign out")}</p>`
+    : `<p id="signed-out">Nobody is signed in on ${where}. ${form("/sign-in", "Sign in as the victim")} (no password: the lab plays both you and the victim). The session cookie it sets is ${cookie}.</p>`
 }
 </section>`;
 }

@@ -1,11 +1,15 @@
 // The victim of step 10 (issue #12): one button signs the browser in, a session cookie remembers it,
 // and /me answers private data (a name and a secret) only to a request that carries that cookie.
-// The cookie is `HttpOnly; SameSite=Lax; Path=/`, not `Secure`: the lab runs on plain http, where
-// WebKit does not store a Secure cookie at all. SameSite=Lax is what a browser assumes anyway, and
-// what decides the lesson: current browsers send the cookie on a fetch from the same site (a
-// sibling name such as evil.app.local), not from another site.
+// Two kinds of session, as the web has them (issue #20). On the `localhost` origin the cookie is
+// `SameSite=None; Secure`, as a cross-site app's session must be: it goes with requests from other
+// sites wherever the browser allows third-party cookies (Chrome as shipped does). Everywhere else
+// it is `SameSite=Lax`, what a browser assumes when a cookie says nothing: it goes with requests
+// from the same site only (evil.app.local to app.local). `Secure` needs a potentially trustworthy
+// origin (W3C Secure Contexts), which `localhost` is on plain http and `app.local` is not.
 import { randomBytes } from "node:crypto";
 import type { Request, RequestHandler } from "express";
+import { CONSOLE } from "../../shared/src/console-contract.ts";
+import type { ServedRole } from "../../shared/src/lab-origins.ts";
 
 export const SESSION_COOKIE = "lab_session";
 export const VICTIM_NAME = "Ada Lovelace (the victim)";
@@ -42,21 +46,37 @@ export function sessionToken(req: Request): string | undefined {
   return undefined;
 }
 
-const COOKIE_ATTRIBUTES = "Path=/; HttpOnly; SameSite=Lax";
+/** The role whose sign-in sets a cross-site session: `SameSite=None; Secure`. */
+export const CROSS_SITE_SESSION_ROLE: ServedRole = "localhost";
+
+/** The session cookie's attributes on an origin of `role` (undefined: a name that is not the lab's). */
+export function sessionCookieAttributes(role: ServedRole | undefined): string {
+  return role === CROSS_SITE_SESSION_ROLE
+    ? "Path=/; HttpOnly; SameSite=None; Secure"
+    : "Path=/; HttpOnly; SameSite=Lax";
+}
 
 /** POST /sign-in: a session for this browser, on this page's site; back to the page. */
-export function signIn(sessions: Sessions): RequestHandler {
+export function signIn(sessions: Sessions, roleOf: (req: Request) => ServedRole | undefined): RequestHandler {
   return (req, res) => {
     sessions.close(sessionToken(req));
-    res.set("Set-Cookie", `${SESSION_COOKIE}=${sessions.open()}; ${COOKIE_ATTRIBUTES}`).redirect(303, "/");
+    res
+      .set("Set-Cookie", `${SESSION_COOKIE}=${sessions.open()}; ${sessionCookieAttributes(roleOf(req))}`)
+      // Back to the page, told that it just signed in: it says so when the browser kept no cookie.
+      .redirect(303, CONSOLE.signIn.back);
   };
 }
 
 /** POST /sign-out: the session forgotten and its cookie cleared. */
-export function signOut(sessions: Sessions): RequestHandler {
+export function signOut(
+  sessions: Sessions,
+  roleOf: (req: Request) => ServedRole | undefined,
+): RequestHandler {
   return (req, res) => {
     sessions.close(sessionToken(req));
-    res.set("Set-Cookie", `${SESSION_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`).redirect(303, "/");
+    res
+      .set("Set-Cookie", `${SESSION_COOKIE}=; ${sessionCookieAttributes(roleOf(req))}; Max-Age=0`)
+      .redirect(303, "/");
   };
 }
 

@@ -4,7 +4,7 @@
 // block was is classify-block.ts's to say.
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
 import { answeredInstead, classifyBlock } from "./classify-block.ts";
-import type { Engine, EngineTab } from "./engines/engine.ts";
+import type { Engine, EngineTab, Opened, OpenOptions, ThirdPartyCookies } from "./engines/engine.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
@@ -13,8 +13,8 @@ import type { Outcome } from "./report/report.ts";
 export interface ConsoleUse {
   readonly kind: RequestKind;
   readonly path: ConsolePath;
-  /** Where the browser signs in as the victim before the page loads, if the check wants it. */
-  readonly signedInAt?: string;
+  /** Where the browser signs in as the victim, in turn, before the page loads. */
+  readonly signedInAt: readonly string[];
 }
 
 /** How long to wait, after a blocked fetch, for the engine's words that name the reason. */
@@ -53,18 +53,37 @@ export class BrowserProbe {
   }
 
   /**
+   * A page in a fresh context, for a claim's measurement (issue #20); throws, naming the page, when
+   * it did not load as the lab's.
+   */
+  async openPage(pageUrl: string, how: OpenOptions): Promise<Opened> {
+    const opened = await this.#engine.open(pageUrl, how);
+    if (opened.notLoaded === undefined && opened.answeredBy === undefined) return opened;
+    await opened.tab.close().catch(() => undefined);
+    const why = opened.notLoaded ?? `answered ${opened.answeredBy?.status}, not by the lab`;
+    throw new Error(`the page ${pageUrl} did not load: ${why}`);
+  }
+
+  /**
    * Pages kept open for the checks of one run, which all see the same policy (issue #11): each
    * page origin's console is loaded once in a context of its own, signed in or not, and every check
    * after the first uses it again, one check at a time per page. Closed at the end of the run, so
-   * no preflight cache or cookie outlives it.
+   * no preflight cache or cookie outlives it. Third-party cookies are the run's to set (issue #20).
    */
-  keepPagesOpen(): PageKeeper {
+  keepPagesOpen(thirdPartyCookies: ThirdPartyCookies): PageKeeper {
     const pages = new Map<string, Promise<OpenPage>>();
     const turns = new Map<string, Promise<unknown>>();
+    const refused = new Set<string>();
     return {
       probeFrom: (pageUrl, targets, use) => {
-        const key = `${pageUrl} ${use.signedInAt ?? ""}`;
-        if (!pages.has(key)) pages.set(key, this.#open(pageUrl, use.signedInAt));
+        const key = `${pageUrl} ${use.signedInAt.join(" ")}`;
+        if (!pages.has(key)) {
+          const opening = this.#open(pageUrl, { signedInAt: use.signedInAt, thirdPartyCookies });
+          pages.set(key, opening);
+          void opening.then((page) => {
+            for (const origin of page.signInsRefused ?? []) refused.add(origin);
+          });
+        }
         const open = pages.get(key) as Promise<OpenPage>;
         const turn = (turns.get(key) ?? Promise.resolve()).then(async () =>
           this.#probe(await open, targets, use),
@@ -75,6 +94,7 @@ export class BrowserProbe {
         );
         return turn;
       },
+      signInsRefused: () => [...refused],
       close: async () => {
         const open = await Promise.allSettled(pages.values());
         await Promise.all(
@@ -90,21 +110,18 @@ export class BrowserProbe {
    * on a loaded machine a browser misses a navigation or a sign-in now and then (measured with three
    * engines on two cores), which says nothing about the lab.
    */
-  async #open(pageUrl: string, signedInAt: string | undefined): Promise<OpenPage> {
-    const first = await this.#openOnce(pageUrl, signedInAt);
+  async #open(pageUrl: string, how: OpenOptions): Promise<OpenPage> {
+    const first = await this.#openOnce(pageUrl, how);
     if (!first.again) return first.page;
     await first.page.tab?.close().catch(() => undefined);
-    return (await this.#openOnce(pageUrl, signedInAt)).page;
+    return (await this.#openOnce(pageUrl, how)).page;
   }
 
   /** One try at opening a page; `again` when it failed for the browser's reasons alone. */
-  async #openOnce(
-    pageUrl: string,
-    signedInAt: string | undefined,
-  ): Promise<{ page: OpenPage; again: boolean }> {
+  async #openOnce(pageUrl: string, how: OpenOptions): Promise<{ page: OpenPage; again: boolean }> {
     let opened: Awaited<ReturnType<Engine["open"]>>;
     try {
-      opened = await this.#engine.open(pageUrl, signedInAt);
+      opened = await this.#engine.open(pageUrl, how);
     } catch (error) {
       const evidence = await this.#notTheLab(pageUrl);
       if (evidence !== undefined) return { page: { tab: undefined, notLoaded: evidence }, again: false };
@@ -122,8 +139,10 @@ export class BrowserProbe {
         again: false,
       };
     }
-    if (opened.notLoaded === undefined)
-      return { page: { tab: opened.tab, notLoaded: undefined }, again: false };
+    if (opened.notLoaded === undefined) {
+      const refused = opened.signInsRefused ? { signInsRefused: opened.signInsRefused } : {};
+      return { page: { tab: opened.tab, notLoaded: undefined, ...refused }, again: false };
+    }
     const evidence = await this.#notTheLab(pageUrl);
     if (evidence !== undefined) return { page: { tab: opened.tab, notLoaded: evidence }, again: false };
     const reason = `the page ${pageUrl} did not load: ${opened.notLoaded}`;
@@ -243,12 +262,16 @@ type OpenPage =
       readonly tab: EngineTab;
       /** What every pair from this page is when it is not the lab's console; undefined when it is. */
       readonly notLoaded: Outcome | undefined;
+      /** Where the browser kept no session cookie when it signed in as the victim. */
+      readonly signInsRefused?: readonly string[];
     }
-  | { readonly tab: undefined; readonly notLoaded: Outcome };
+  | { readonly tab: undefined; readonly notLoaded: Outcome; readonly signInsRefused?: undefined };
 
 /** BrowserProbe's pages, kept open for the checks of one run. */
 export interface PageKeeper {
   probeFrom(pageUrl: string, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>>;
+  /** The origins where the browser kept no session cookie, in the pages opened so far. */
+  signInsRefused(): string[];
   close(): Promise<void>;
 }
 

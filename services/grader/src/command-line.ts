@@ -9,8 +9,9 @@ import { askWarmGrader, IDENTITY, WARM_OPTIONS, type WarmAnswer } from "../../sh
 import { readGraderConfig } from "./config.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import type { ReportFiles } from "./report/files.ts";
+import type { Terminal } from "./report/terminal.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
-import { runGrader, type Terminal, writeReports } from "./run.ts";
+import { runGrader, writeReports } from "./run.ts";
 
 /** How long the command line waits for the warm grader's run (a whole class's worst policy included). */
 const WARM_TIMEOUT_MS = 600_000;
@@ -71,11 +72,17 @@ async function askWarm(argv: readonly string[], env: Env): Promise<WarmAnswer | 
   const identity = Object.fromEntries(
     IDENTITY.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])),
   );
-  // The engines are this command's to choose (GRADER_BROWSER here), not the warm grader's default.
-  const browsers = argv.some((arg) => arg.split("=")[0] === "--browser")
-    ? []
-    : ["--browser", readString(env, "GRADER_BROWSER", DEFAULTS.GRADER_BROWSER)];
-  const reply = await askWarmGrader(port, { argv: [...argv, ...browsers], identity }, WARM_TIMEOUT_MS);
+  // The engines and the cookie setting are this command's to choose (its variables), not the warm
+  // grader's defaults.
+  const asked = (flag: string, variable: "GRADER_BROWSER" | "GRADER_THIRD_PARTY_COOKIES") =>
+    argv.some((arg) => arg.split("=")[0] === flag)
+      ? []
+      : [flag, readString(env, variable, DEFAULTS[variable])];
+  const own = [
+    ...asked("--browser", "GRADER_BROWSER"),
+    ...asked("--third-party-cookies", "GRADER_THIRD_PARTY_COOKIES"),
+  ];
+  const reply = await askWarmGrader(port, { argv: [...argv, ...own], identity }, WARM_TIMEOUT_MS);
   return reply.kind === "answered" ? reply.answer : undefined;
 }
 

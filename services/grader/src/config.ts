@@ -5,7 +5,7 @@ import { ConfigError, type Env, readInteger, readString } from "../../shared/src
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
-import { ENGINES, type EngineName } from "./engines/engine.ts";
+import { ENGINES, type EngineName, THIRD_PARTY_COOKIES, type ThirdPartyCookies } from "./engines/engine.ts";
 
 export interface GraderConfig {
   /** The lab's origins by role, in the origin set the lab runs with. */
@@ -16,6 +16,8 @@ export interface GraderConfig {
   readonly step: number | undefined;
   /** Every step from the first up to `step` (or the guide's last), each with its own expectations. */
   readonly all: boolean;
+  /** Measure the guide's claims about browsers (lab/claims.json) instead of grading (issue #20). */
+  readonly claims: boolean;
   readonly labDir: string;
   readonly reportDir: string;
   /**
@@ -25,6 +27,8 @@ export interface GraderConfig {
   readonly reportDirShown: string;
   /** The engines the run grades in, in ENGINES' order (issue #14). */
   readonly browsers: readonly EngineName[];
+  /** Third-party cookies as each engine ships, or withheld by Chromium too (issue #20). */
+  readonly thirdPartyCookies: ThirdPartyCookies;
   /** Each engine's executable. */
   readonly executables: Readonly<Record<EngineName, string>>;
   readonly timeoutMs: number;
@@ -38,7 +42,8 @@ export interface GraderConfig {
   readonly servicePort: number;
 }
 
-export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR] [--json]
+export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE | --claims] [--browser B]
+              [--third-party-cookies C] [--report-dir DIR] [--json]
 
 Loads each lab origin's page in a browser, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
@@ -46,8 +51,14 @@ compares what the browser allowed or blocked with what is expected.
   --step N           check step N of the guide (lab/manifest.json names its expectations)
   --all              check every step of the guide, or with --step N the steps 1 to N
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
+  --claims           measure what the guide says browsers do (lab/claims.json) in each engine of
+                     the run, and say which claims hold; writes claims.json to the report folder
   --browser B        chromium (default: GRADER_BROWSER or chromium), firefox, webkit, or all;
                      Firefox and WebKit are in the engines image (npm run grade:engines)
+  --third-party-cookies C
+                     shipped (default: GRADER_THIRD_PARTY_COOKIES or shipped): as each engine
+                     ships (Chromium sends them, as Chrome does; Firefox partitions them; WebKit
+                     blocks them); or blocked: Chromium withholds them too, as in Incognito
   --report-dir DIR   where the reports are written (default: GRADER_REPORT_DIR or ./reports):
                      origin-matrix.json, origin-matrix.junit.xml, summary.md and result.json
   --json             print the run (exit code, output, report files) as one JSON object instead
@@ -89,8 +100,10 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   let values: {
     step?: string;
     all?: boolean;
+    claims?: boolean;
     expect?: string;
     browser?: string;
+    "third-party-cookies"?: string;
     "report-dir"?: string;
     help?: boolean;
   };
@@ -100,8 +113,10 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
       options: {
         step: { type: "string" },
         all: { type: "boolean" },
+        claims: { type: "boolean" },
         expect: { type: "string" },
         browser: { type: "string" },
+        "third-party-cookies": { type: "string" },
         "report-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -118,6 +133,9 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   if (values.all && values.expect !== undefined) {
     throw new UsageError("--all checks the guide's steps, --expect a file of your own: give one of them");
   }
+  if (values.claims && (values.step !== undefined || values.all || values.expect !== undefined)) {
+    throw new UsageError("--claims measures the guide's claims, not a step: give it alone");
+  }
   if (values.step !== undefined && !/^[1-9]\d{0,2}$/.test(values.step)) {
     throw new UsageError(`--step takes a step number such as 3, not ${JSON.stringify(values.step)}`);
   }
@@ -129,10 +147,12 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     expectFile: expectFile === "" ? undefined : expectFile,
     step: values.step === undefined ? undefined : Number(values.step),
     all: values.all === true,
+    claims: values.claims === true,
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir,
     reportDirShown: values["report-dir"] ?? readString(env, "REPORTS_DIR", reportDir),
     browsers: readBrowsers(values.browser, env),
+    thirdPartyCookies: readThirdPartyCookies(values["third-party-cookies"], env),
     executables: {
       chromium: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
       firefox: readString(env, "FIREFOX_PATH", DEFAULTS.FIREFOX_PATH),
@@ -144,6 +164,18 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     identity: readSubmissionIdentity(env),
     servicePort: readInteger(env, "GRADER_SERVICE_PORT", DEFAULTS.GRADER_SERVICE_PORT, 0, 65535),
   };
+}
+
+/** `--third-party-cookies`, else GRADER_THIRD_PARTY_COOKIES: shipped or blocked. */
+function readThirdPartyCookies(flag: string | undefined, env: Env): ThirdPartyCookies {
+  const value = (flag ?? readString(env, "GRADER_THIRD_PARTY_COOKIES", DEFAULTS.GRADER_THIRD_PARTY_COOKIES))
+    .trim()
+    .toLowerCase();
+  if ((THIRD_PARTY_COOKIES as readonly string[]).includes(value)) return value as ThirdPartyCookies;
+  const choices = THIRD_PARTY_COOKIES.join(" or ");
+  if (flag !== undefined)
+    throw new UsageError(`--third-party-cookies takes ${choices}, not ${JSON.stringify(flag)}`);
+  throw new ConfigError("GRADER_THIRD_PARTY_COOKIES", value, choices);
 }
 
 const BROWSER_CHOICES = `${ENGINES.join(", ")} or all`;

@@ -8,9 +8,10 @@
 // optional. `"pages": ["attacker", "lookalike", "sandboxed"]` adds page origins that are not the
 // lab's (step 10's attackers): their pages fetch every lab origin too, and every such pair is
 // cross-origin. The sandboxed page's origin is `null`: its requests say `Origin: null`.
-// Step 10 (issue #12) asks for the victim's data: `"path": "/me"`, `"signedIn": "app"` (the grader
-// signs the browser in as the victim there first), and `"secret": "read"` or `"not read"` on a pair
-// or in `default`: whether the page ends up with the victim's secret on screen.
+// Step 10 (issue #12) asks for the victim's data: `"path": "/me"`, `"signedIn": "app"` or a list of
+// roles (the grader signs the browser in as the victim at each first; issue #20), and `"secret":
+// "read"`, `"not read"` or `"any"` on a pair or in `default`: whether the page ends up with the
+// victim's secret on screen (`any`: either, as the browser's cookie rules decide).
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
 import { parseOrigin } from "../../shared/src/env.ts";
 import { readJsonFile } from "../../shared/src/json-file.ts";
@@ -38,7 +39,7 @@ export interface PairExpectation {
   readonly secret?: SecretVerdict;
 }
 
-export type SecretVerdict = "read" | "not read";
+export type SecretVerdict = "read" | "not read" | "any";
 
 export interface Expectations {
   readonly title: string;
@@ -53,8 +54,8 @@ export interface Expectations {
   readonly pairs: ReadonlyMap<string, PairExpectation>;
   /** What the console fetches from each target. */
   readonly path: ConsolePath;
-  /** The origin where the browser signs in as the victim before any page loads, if any. */
-  readonly signedIn: string | undefined;
+  /** The origins where the browser signs in as the victim, in turn, before any page loads. */
+  readonly signedIn: readonly string[];
   /** The secret verdict of every pair that does not set its own. */
   readonly secret: SecretVerdict | undefined;
 }
@@ -68,7 +69,7 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   pages: [],
   pairs: new Map(),
   path: "/headers",
-  signedIn: undefined,
+  signedIn: [],
   secret: undefined,
 };
 
@@ -96,8 +97,11 @@ function readVerdict(source: string, where: string, value: unknown): Verdict {
 }
 
 function readSecret(source: string, where: string, value: unknown): SecretVerdict | undefined {
-  if (value === undefined || value === "read" || value === "not read") return value;
-  throw new ExpectationsError(source, `${where} must be "read" or "not read", not ${JSON.stringify(value)}`);
+  if (value === undefined || value === "read" || value === "not read" || value === "any") return value;
+  throw new ExpectationsError(
+    source,
+    `${where} must be "read", "not read" or "any", not ${JSON.stringify(value)}`,
+  );
 }
 
 function readFlag(source: string, name: string, value: unknown): boolean {
@@ -134,6 +138,18 @@ function readPath(source: string, value: unknown): ConsolePath {
     source,
     `"path" must be one of ${CONSOLE.paths.join(", ")}, not ${JSON.stringify(value)}`,
   );
+}
+
+/** `"signedIn"`: one origin or role, or a list of them. */
+function readSignedIn(source: string, value: unknown, origins: LabOrigins): string[] {
+  if (value === undefined) return [];
+  const listed = Array.isArray(value) ? value : [value];
+  const signedIn = listed.map((entry: unknown, index) =>
+    readPairOrigin(source, Array.isArray(value) ? `"signedIn"[${index}]` : `"signedIn"`, entry, origins),
+  );
+  const repeated = signedIn.find((origin, index) => signedIn.indexOf(origin) !== index);
+  if (repeated !== undefined) throw new ExpectationsError(source, `"signedIn" lists ${repeated} twice`);
+  return signedIn;
 }
 
 function readPages(source: string, value: unknown, origins: LabOrigins): string[] {
@@ -210,8 +226,7 @@ export function parseExpectations(
     pages: readPages(source, data.pages, origins),
     pairs,
     path: readPath(source, data.path),
-    signedIn:
-      data.signedIn === undefined ? undefined : readPairOrigin(source, `"signedIn"`, data.signedIn, origins),
+    signedIn: readSignedIn(source, data.signedIn, origins),
     secret: readSecret(source, `default.secret`, defaults.secret),
   };
 }

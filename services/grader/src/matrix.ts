@@ -81,11 +81,7 @@ export async function runMatrix(
   expectations: Expectations,
 ): Promise<PairResult[]> {
   const pages = pageOrigins(origins, expectations);
-  const use = {
-    kind: expectations.request,
-    path: expectations.path,
-    ...(expectations.signedIn ? { signedInAt: expectations.signedIn } : {}),
-  };
+  const use = { kind: expectations.request, path: expectations.path, signedInAt: expectations.signedIn };
   const byPage = await Promise.all(
     pages.map((page) => probe.probeFrom(consoleUrl(page, origins), origins, use)),
   );

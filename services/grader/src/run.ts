@@ -4,16 +4,19 @@
 // Every way it can end is an exit code (exit-codes.ts); nothing here calls process.exit.
 import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
-import { BrowserProbe, type PageKeeper } from "./browser-probe.ts";
+import type { BrowserProbe, PageKeeper } from "./browser-probe.ts";
+import { type BrowserSource, OWN_BROWSER } from "./browser-source.ts";
 import { type Check, resolveChecks } from "./check-list.ts";
+import { ClaimsError } from "./claims/claims-file.ts";
+import { runClaims } from "./claims/run-claims.ts";
 import { classroomResult, type GradedStep } from "./classroom-result.ts";
 import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config.ts";
 import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
-import { EngineMissingError, launchEngine } from "./engines/launch.ts";
+import { EngineMissingError } from "./engines/launch.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import { ExpectationsError } from "./expectations.ts";
 import { hintFor } from "./hints.ts";
-import { LabClient, spkiHashes } from "./lab-client.ts";
+import { LabClient } from "./lab-client.ts";
 import { pageOrigins, runMatrix, summarize } from "./matrix.ts";
 import { checkReachability } from "./reachability.ts";
 import {
@@ -24,34 +27,8 @@ import {
   writeReportFiles,
 } from "./report/files.ts";
 import type { CheckRun, GradedRun, Report } from "./report/report.ts";
-import { renderCheck, renderScore } from "./report/terminal.ts";
+import { renderCheck, renderScore, type Terminal } from "./report/terminal.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
-
-export interface Terminal {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-/** Where a run's browsers come from: its own (the command line), or the warm grader's Chromium. */
-export interface BrowserSource {
-  /** A running `engine` for `config`; throws when it cannot start. */
-  acquire(config: GraderConfig, client: LabClient, engine: EngineName): Promise<BrowserProbe>;
-  release(probe: BrowserProbe): Promise<void>;
-}
-
-/** A new browser for the run, closed after it. */
-export const OWN_BROWSER: BrowserSource = {
-  acquire: async (config, client, engine) => {
-    const launched = await launchEngine(engine, config.executables[engine], {
-      timeoutMs: config.timeoutMs,
-      hostResolverRules: config.hostResolverRules,
-      trustedSpki: config.trustedCertificates ? spkiHashes(config.trustedCertificates) : [],
-      origins: Object.values(config.origins.byRole),
-    });
-    return new BrowserProbe(launched, { timeoutMs: config.timeoutMs, client });
-  },
-  release: (probe) => probe.close(),
-};
 
 export interface RunOptions {
   readonly browsers?: BrowserSource;
@@ -79,6 +56,7 @@ export async function runGrader(
       terminal.out(`${USAGE}\n`);
       return EXIT.pass;
     }
+    if (config.claims) return await runClaims(config, terminal, options.browsers ?? OWN_BROWSER);
     return await grade(config, await resolveChecks(config), terminal, options);
   } catch (error) {
     const { code, message } = asExit(error);
@@ -91,7 +69,12 @@ export async function runGrader(
 function asExit(error: unknown): GraderExit {
   if (error instanceof GraderExit) return error;
   if (error instanceof UsageError) return new GraderExit(EXIT.usage, `${error.message}\n\n${USAGE}`);
-  if (error instanceof ConfigError || error instanceof ExpectationsError || error instanceof ManifestError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof ExpectationsError ||
+    error instanceof ManifestError ||
+    error instanceof ClaimsError
+  ) {
     return new GraderExit(EXIT.usage, error.message);
   }
   throw error;
@@ -163,7 +146,7 @@ async function grade(
   // Per engine, every check of the run sees the same policy: the pages each loads stay open for the next.
   const byEngine = await Promise.all(
     running.map(async ({ probe, launchMs }) => {
-      const pages = probe.keepPagesOpen();
+      const pages = probe.keepPagesOpen(config.thirdPartyCookies);
       try {
         return await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
           runCheck(pages, probe, config, check, index === 0 ? launchMs : 0),
@@ -222,7 +205,7 @@ async function runCheck(
     ...(check.step === undefined ? {} : { step: check.step }),
     expectations: check.source,
     request: expectations.request,
-    asked: { path: expectations.path, signedIn: expectations.signedIn ?? null },
+    asked: { path: expectations.path, signedIn: expectations.signedIn },
     pageCount: pageOrigins(targets, expectations).length,
     startedAt: checkStarted.toISOString(),
     // The first check's time includes the browser's start.
@@ -230,6 +213,8 @@ async function runCheck(
     timings: { launchMs, matrixMs },
     engine: probe.engine,
     browser: probe.version(),
+    thirdPartyCookies: config.thirdPartyCookies,
+    signInsRefused: pages.signInsRefused(),
     origins: targets,
     summary: summarize(results),
     pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),

@@ -61,6 +61,17 @@ export const CONSOLE = Object.freeze({
   paths: Object.freeze(["/headers", "/me"] as const),
   /** The kinds of request the console sends (its `kind` select's values). */
   kinds: Object.freeze(["simple", "preflight", "credentialed"] as const),
+  /**
+   * The victim's sign-in (issue #12): its button, where it sends the browser back, and what the page
+   * then shows: signed in, or that the browser kept no cookie (issue #20: WebKit keeps no Secure
+   * cookie on http://localhost).
+   */
+  signIn: Object.freeze({
+    button: "sign-in",
+    back: "/?signed-in",
+    signedIn: "signed-in",
+    refused: "sign-in-refused",
+  }),
 });
 
 export type ConsoleContract = typeof CONSOLE;

@@ -45,6 +45,7 @@ export const DEFAULTS = {
   // Inside Compose the grader shares the app's network namespace, where .localhost is the app's own
   // loopback: step 10's attacker names must reach the proxy container instead.
   GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",
+  GRADER_THIRD_PARTY_COOKIES: "shipped",
   CHROMIUM_PATH: "/usr/bin/chromium",
   // Which engines a run uses (issue #14): chromium, firefox, webkit, or all; the engines image
   // (`npm run grade:engines`) has all three, the grader image Chromium alone.

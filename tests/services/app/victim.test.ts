@@ -13,7 +13,8 @@ describe("the signed-in victim", () => {
     expect((await http(app.port, "/me")).status).toBe(401);
     const signedIn = await http(app.port, "/sign-in", { method: "POST" });
     expect(signedIn.status).toBe(303);
-    expect(signedIn.headers.location).toBe("/");
+    // Back to the page, which then says whether the browser kept the cookie (issue #20).
+    expect(signedIn.headers.location).toBe("/?signed-in");
     const setCookie = String([signedIn.headers["set-cookie"]].flat()[0]);
     expect(setCookie).toMatch(/^lab_session=[\w-]{20,}; Path=\/; HttpOnly; SameSite=Lax$/);
     const cookie = cookieOf(signedIn.headers["set-cookie"]);
@@ -62,5 +63,31 @@ describe("the signed-in victim", () => {
     const answer = await http(app.port, "/me", { headers: { origin: "http://app.local:8080" } });
     expect(answer.headers["access-control-allow-origin"]).toBe("http://app.local:8080");
     expect(answer.headers["access-control-allow-credentials"]).toBe("true");
+  });
+
+  it("gives the localhost origin a cross-site session, SameSite=None; Secure, and every other name Lax", async () => {
+    // Behind the proxy the Host is a lab name; the app's port itself is the localhost role here.
+    await using app = await startApp();
+    const cookieAt = async (host: string) =>
+      String(
+        [
+          (await http(app.port, "/sign-in", { method: "POST", headers: { host } })).headers["set-cookie"],
+        ].flat()[0],
+      );
+    expect(await cookieAt("localhost:3000")).toMatch(/; Path=\/; HttpOnly; SameSite=None; Secure$/);
+    expect(await cookieAt("127.0.0.1:3000")).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(await cookieAt("app.local:8080")).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
+    const out = await http(app.port, "/sign-out", { method: "POST", headers: { host: "localhost:3000" } });
+    expect(String(out.headers["set-cookie"])).toContain("SameSite=None; Secure; Max-Age=0");
+  });
+
+  it("says so on the page when the browser came back from signing in without the cookie", async () => {
+    await using app = await startApp();
+    const page = await http(app.port, "/?signed-in", { headers: { host: "localhost:3000" } });
+    expect(page.body).toContain('id="sign-in-refused"');
+    expect(page.body).toContain("SameSite=None; Secure");
+    const plain = await http(app.port, "/", { headers: { host: "localhost:3000" } });
+    expect(plain.body).not.toContain('id="sign-in-refused"');
+    expect(plain.body).toContain('id="signed-out"');
   });
 });

@@ -42,8 +42,9 @@ describe("the grader's command line", () => {
     const result = await run(process.execPath, [GRADER, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "Usage: grader [--step N | --all [--step N] | --expect FILE] [--browser B] [--report-dir DIR]",
+      "Usage: grader [--step N | --all [--step N] | --expect FILE | --claims] [--browser B]",
     );
+    expect(result.stdout).toContain("--third-party-cookies C");
   });
 
   it("rejects an unknown option with exit code 2 and the usage", async () => {
@@ -89,6 +90,16 @@ describe("the grader's command line", () => {
       ["--step", "3", "--expect", "x.json"],
       "grader: --step and --expect both say what to expect: give one of them",
     ],
+    [
+      ["--step", "10", "--third-party-cookies", "allowed"],
+      'grader: --third-party-cookies takes shipped or blocked, not "allowed"',
+    ],
+    [
+      ["--step", "10"],
+      'grader: GRADER_THIRD_PARTY_COOKIES="off" is not valid: expected shipped or blocked',
+      { GRADER_THIRD_PARTY_COOKIES: "off" },
+    ],
+    [["--claims", "--step", "7"], "grader: --claims measures the guide's claims, not a step: give it alone"],
   ])("refuses %j with exit code 2 and a message", async (args, message, env: Record<string, string> = {}) => {
     const result = await run(process.execPath, [GRADER, ...args], { ...process.env, ...env });
     expect(result.code).toBe(2);

@@ -163,15 +163,29 @@ describe("expectations about the victim's secret", () => {
       default: { "cross-origin": "blocked", secret: "not read" },
       pairs: [{ page: "app", target: "app", expect: "allowed", secret: "read" }],
     });
-    expect(step).toMatchObject({ path: "/me", signedIn: APP, secret: "not read" });
+    expect(step).toMatchObject({ path: "/me", signedIn: [APP], secret: "not read" });
     expect(expectationFor(step, APP, APP)).toEqual({ expect: "allowed", secret: "read" });
     expect(expectationFor(step, API, APP)).toEqual({ expect: "blocked", secret: "not read" });
+  });
+
+  it("read a list of places to sign in, and a secret that may go either way", () => {
+    const step = parseExpectations("step.json", {
+      signedIn: ["app", "localhost"],
+      pairs: [{ page: "app", target: "localhost", expect: "allowed", secret: "any" }],
+    });
+    expect(step.signedIn).toEqual([APP, "http://localhost:3000"]);
+    expect(expectationFor(step, APP, "http://localhost:3000")).toEqual({ expect: "allowed", secret: "any" });
   });
 
   it.each([
     [{ path: "/secrets" }, '"path" must be one of /headers, /me, not "/secrets"'],
     [{ signedIn: "victim" }, '"signedIn" must be an origin such as "http://app.local:8080", or a role'],
-    [{ default: { secret: "stolen" } }, 'default.secret must be "read" or "not read", not "stolen"'],
+    [
+      { signedIn: ["app", "victim"] },
+      '"signedIn"[1] must be an origin such as "http://app.local:8080", or a role',
+    ],
+    [{ signedIn: ["app", "app"] }, '"signedIn" lists http://app.local:8080 twice'],
+    [{ default: { secret: "stolen" } }, 'default.secret must be "read", "not read" or "any", not "stolen"'],
   ])("refuse %j with a message", (data, message) => {
     expect(() => parseExpectations("step.json", data)).toThrow(`step.json: ${message}`);
   });
@@ -183,6 +197,8 @@ describe("expectations about the victim's secret", () => {
     expect(judge({ expect: "allowed", secret: "read" }, unread)).toBe(false);
     expect(judge({ expect: "allowed", secret: "not read" }, read)).toBe(false);
     expect(judge({ expect: "any", secret: "not read" }, unread)).toBe(true);
+    expect(judge({ expect: "allowed", secret: "any" }, read)).toBe(true);
+    expect(judge({ expect: "allowed", secret: "any" }, unread)).toBe(true);
   });
 });
 

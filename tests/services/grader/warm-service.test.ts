@@ -4,24 +4,28 @@ import { describe, expect, it } from "vitest";
 import { parseRequest } from "../../../services/grader/src/warm/service.ts";
 
 describe("a request to the warm grader", () => {
-  it.each([[["--all"]], [["--step", "3"]], [["--all", "--step=7", "--browser", "chromium"]], [[]]])(
-    "takes %o",
-    (argv) => {
-      expect(parseRequest({ argv, identity: { OWNER: "ada", HOME: "/root" } })).toEqual({
-        argv,
-        identity: { OWNER: "ada" },
-      });
-    },
-  );
+  it.each([
+    [["--all"]],
+    [["--step", "3"]],
+    [["--all", "--step=7", "--browser", "chromium"]],
+    [["--step", "10", "--third-party-cookies", "blocked"]],
+    [[]],
+  ])("takes %o", (argv) => {
+    expect(parseRequest({ argv, identity: { OWNER: "ada", HOME: "/root" } })).toEqual({
+      argv,
+      identity: { OWNER: "ada" },
+    });
+  });
 
   it.each([
     [["--report-dir", "/reports/elsewhere"], "Unknown option '--report-dir'"],
     [["--expect", "/etc/passwd"], "Unknown option '--expect'"],
     [["--all", "/tmp/x"], "Unexpected argument '/tmp/x'"],
     [["--json"], "Unknown option '--json'"],
+    [["--claims"], "Unknown option '--claims'"],
   ])("refuses %o, naming what it takes", (argv, why) => {
     expect(() => parseRequest({ argv })).toThrow(
-      "the warm grader takes --step, --all, --browser and nothing else",
+      "the warm grader takes --step, --all, --browser, --third-party-cookies and nothing else",
     );
     expect(() => parseRequest({ argv })).toThrow(why);
   });

@@ -1,7 +1,9 @@
 // Debian's Chromium through playwright-core. DevTools' Audits domain names the CORS error of a block
 // by its code; a sign-in is taken once per origin and handed to every context as its storage state.
+// Third-party cookies: this build, launched so, sends them as Chrome does (measured, issue #20);
+// withheld, they are DevTools' `Network.setCookieControls`, set on each page before it loads.
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from "playwright-core";
-import { signInAsTheVictim } from "../in-page/use-console.ts";
+import { SIGN_IN_DONE, SIGN_IN_SHOWN, signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type Engine,
   type EngineOptions,
@@ -10,6 +12,7 @@ import {
   loadOutcome,
   type Opened,
   runKey,
+  type ThirdPartyCookies,
 } from "./engine.ts";
 
 export const CHROMIUM_FLAGS = [
@@ -23,7 +26,9 @@ export const CHROMIUM_FLAGS = [
   "--disable-dev-shm-usage",
 ];
 
-type SignedIn = Awaited<ReturnType<BrowserContext["storageState"]>>;
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+/** A sign-in's cookies, or undefined when the browser kept none. */
+type SignedIn = StorageState | undefined;
 
 export async function launchChromium(executablePath: string, options: EngineOptions): Promise<Engine> {
   const args = [...CHROMIUM_FLAGS];
@@ -43,11 +48,18 @@ export async function launchChromium(executablePath: string, options: EngineOpti
     get connected() {
       return browser.isConnected();
     },
-    open: async (pageUrl, signedInAt) => {
-      const state = signedInAt === undefined ? undefined : await signedIn(signedInAt);
-      const context = await browser.newContext(state ? { storageState: state } : {});
+    open: async (pageUrl, { signedInAt, thirdPartyCookies }) => {
+      const states = await Promise.all(signedInAt.map(signedIn));
+      const kept = states.filter((state): state is StorageState => state !== undefined);
+      const refused = signedInAt.filter((_origin, index) => states[index] === undefined);
+      const storageState = {
+        cookies: kept.flatMap((state) => state.cookies),
+        origins: kept.flatMap((state) => state.origins),
+      };
+      const context = await browser.newContext(kept.length > 0 ? { storageState } : {});
       try {
-        return await openTab(context, pageUrl, options.timeoutMs);
+        const opened = await openTab(context, pageUrl, options.timeoutMs, thirdPartyCookies);
+        return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
       } catch (error) {
         await context.close();
         throw error;
@@ -57,25 +69,38 @@ export async function launchChromium(executablePath: string, options: EngineOpti
   };
 }
 
-/** Signs a browser in as the victim at `origin`, as a student would (the page's button); its cookies. */
+/**
+ * Signs a browser in as the victim at `origin`, as a student would (the page's button); its cookies,
+ * or undefined when the browser kept none.
+ */
 async function signIn(browser: Browser, origin: string, timeoutMs: number): Promise<SignedIn> {
   const context = await browser.newContext();
   try {
     const tab = await context.newPage();
     await tab.goto(`${origin}/`, { waitUntil: "load", timeout: timeoutMs });
     await tab.evaluate(signInAsTheVictim);
-    // The sign-in answers 303 back to the page, which then says the browser is signed in.
-    await tab.locator("#signed-in").waitFor({ timeout: timeoutMs });
+    // The sign-in answers 303 back to the page, which then says whether the browser is signed in.
+    await tab.locator(SIGN_IN_DONE).first().waitFor({ timeout: timeoutMs });
+    if ((await tab.locator(SIGN_IN_SHOWN.signedIn).count()) === 0) return undefined;
     return await context.storageState();
   } finally {
     await context.close();
   }
 }
 
-async function openTab(context: BrowserContext, pageUrl: string, timeoutMs: number): Promise<Opened> {
+async function openTab(
+  context: BrowserContext,
+  pageUrl: string,
+  timeoutMs: number,
+  thirdPartyCookies: ThirdPartyCookies,
+): Promise<Opened> {
   const page = await context.newPage();
   const reasons = keyedEvents();
   const session = await context.newCDPSession(page);
+  if (thirdPartyCookies === "blocked") {
+    await session.send("Network.enable");
+    await session.send("Network.setCookieControls", { enableThirdPartyCookieRestriction: true });
+  }
   session.on("Audits.issueAdded", ({ issue }) => {
     const details = issue.details.corsIssueDetails;
     if (issue.code !== "CorsIssue" || details === undefined || details.isWarning) return;

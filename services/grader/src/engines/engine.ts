@@ -30,6 +30,8 @@ export interface EngineTab {
 /** How an engine's tab opened: its console, or what loaded instead (a reason the page is not the lab's). */
 export interface Opened {
   readonly tab: EngineTab;
+  /** Where the browser refused the victim's session cookie (a sign-in that did not take). */
+  readonly signInsRefused?: readonly string[];
   /** Set when the page did not load, or is not the lab's console: the page's own words. */
   readonly notLoaded?: string;
   /** The status of the first answer to the page, when the engine knows it and it was not the lab's. */
@@ -42,8 +44,8 @@ export interface Engine {
   readonly version: string;
   /** False once the browser has gone away (crashed, killed). */
   readonly connected: boolean;
-  /** Loads `pageUrl`, in a fresh context; signed in as the victim at `signedInAt` first, if given. */
-  open(pageUrl: string, signedInAt: string | undefined): Promise<Opened>;
+  /** Loads `pageUrl`, in a fresh context; signed in as the victim at each of `signedInAt` first. */
+  open(pageUrl: string, how: OpenOptions): Promise<Opened>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,19 @@ export function loadOutcome(first: PageAnswer | null | undefined, error?: unknow
     return { answeredBy: { status: first.status(), location: first.headers().location } };
   }
   return {};
+}
+
+/**
+ * Third-party cookies as the engine ships (Chrome sends them, Firefox partitions them, WebKit blocks
+ * them), or withheld by Chromium too, as in its Incognito windows (issue #20).
+ */
+export const THIRD_PARTY_COOKIES = ["shipped", "blocked"] as const;
+export type ThirdPartyCookies = (typeof THIRD_PARTY_COOKIES)[number];
+
+/** How a page is opened: where the victim signs in first, and the third-party cookie setting. */
+export interface OpenOptions {
+  readonly signedInAt: readonly string[];
+  readonly thirdPartyCookies: ThirdPartyCookies;
 }
 
 export interface EngineOptions {

@@ -2,8 +2,8 @@
 // reports a CORS block as an error-flagged script error ("Cross-Origin Request Blocked: … (Reason:
 // …)"), which BiDi forwards as a `log.entryAdded` of type javascript and puppeteer as `pageerror`
 // (puppeteer-core's bidi/Frame.ts); not on the console, and not as a failed request.
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { signInAsTheVictim } from "../in-page/use-console.ts";
+import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
+import { SIGN_IN_DONE, SIGN_IN_SHOWN, signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type Engine,
   type EngineOptions,
@@ -48,7 +48,9 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
     get connected() {
       return browser.connected;
     },
-    open: async (pageUrl, signedInAt) => {
+    // Firefox partitions third-party cookies by the top-level site (Total Cookie Protection): with
+    // them "blocked" there is nothing more to withhold.
+    open: async (pageUrl, { signedInAt }) => {
       const context = await browser.createBrowserContext();
       try {
         const page = await context.newPage();
@@ -65,8 +67,12 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
           blockReason: (key, waitMs) => reasons.next(key, waitMs),
           close: () => context.close(),
         };
-        if (signedInAt !== undefined) await signIn(page, signedInAt, options.timeoutMs);
-        return { tab, ...(await load(page, pageUrl, options.timeoutMs)) };
+        const refused: string[] = [];
+        for (const origin of signedInAt) {
+          if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
+        }
+        const loaded = { tab, ...(await load(page, pageUrl, options.timeoutMs)) };
+        return refused.length > 0 ? { ...loaded, signInsRefused: refused } : loaded;
       } catch (error) {
         await context.close();
         throw error;
@@ -79,12 +85,24 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
   };
 }
 
-/** Signs this context in as the victim at `origin`, as a student would (the page's button). */
-async function signIn(page: Page, origin: string, timeoutMs: number): Promise<void> {
-  await page.goto(`${origin}/`, { waitUntil: "load", timeout: timeoutMs });
-  // The click navigates, which may end the evaluation before it reports back: the page says whether it worked.
-  await page.evaluate(signInAsTheVictim).catch(() => undefined);
-  await page.waitForSelector("#signed-in", { timeout: timeoutMs });
+/**
+ * Signs this context in as the victim at `origin`, as a student would (the page's button); false
+ * when the browser kept no cookie.
+ */
+async function signIn(context: BrowserContext, origin: string, timeoutMs: number): Promise<boolean> {
+  // A tab of its own for each sign-in: in one tab, going from one site to the next and clicking
+  // there would meet Firefox's storage-access heuristics, and the page would be given a cookie no
+  // ordinary visit gives it.
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`, { waitUntil: "load", timeout: timeoutMs });
+    // The click navigates, which may end the evaluation before it reports back: the page says whether it worked.
+    await page.evaluate(signInAsTheVictim).catch(() => undefined);
+    await page.waitForSelector(SIGN_IN_DONE, { timeout: timeoutMs });
+    return (await page.$(SIGN_IN_SHOWN.signedIn)) !== null;
+  } finally {
+    await page.close();
+  }
 }
 
 async function load(page: Page, pageUrl: string, timeoutMs: number): Promise<Omit<Opened, "tab">> {

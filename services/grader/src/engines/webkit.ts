@@ -9,6 +9,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { CONSOLE } from "../../../shared/src/console-contract.ts";
 import { retryUntil } from "../../../shared/src/retry.ts";
 import { signInAsTheVictim } from "../in-page/use-console.ts";
 import { type Engine, type EngineOptions, type EngineTab, keyedEvents, runKey } from "./engine.ts";
@@ -83,7 +84,8 @@ export async function launchWebKit(executablePath: string, options: EngineOption
     get connected() {
       return xvfb.process.exitCode === null;
     },
-    open: async (pageUrl, signedInAt) => {
+    // WebKit blocks third-party cookies as it ships: with them "blocked" there is nothing more to do.
+    open: async (pageUrl, { signedInAt }) => {
       const home = await mkdtemp(join(tmpdir(), "webkit-"));
       const address = `127.0.0.1:${await freePort()}`;
       // Names this browser in its inspector's page list (see freePort).
@@ -117,27 +119,25 @@ export async function launchWebKit(executablePath: string, options: EngineOption
       try {
         session = await InspectorSession.connect(address, timeoutMs, marker);
         const tab = inspectedTab(session, close);
-        const firstPage = signedInAt === undefined ? pageUrl : `${signedInAt}/`;
-        await session.send("Page.navigate", { url: firstPage });
-        if (signedInAt !== undefined) {
-          const signInPage = firstPage;
+        const refused: string[] = [];
+        for (const origin of signedInAt) {
+          const signInPage = `${origin}/`;
+          await session.send("Page.navigate", { url: signInPage });
           const notThere = await waitForPage(session, signInPage, timeoutMs);
           if (notThere !== undefined)
             return { tab, notLoaded: `${signInPage}, to sign in there, did not load: ${notThere}` };
           // The click navigates away before its evaluation can report back: the page says whether it worked.
           await tab.evaluate(signInAsTheVictim, undefined).catch(() => undefined);
-          const notSignedIn = await waitForPage(session, signInPage, timeoutMs, true);
-          if (notSignedIn !== undefined) {
-            return {
-              tab,
-              notLoaded: `signing in as the victim at ${signedInAt} did not work: ${notSignedIn}`,
-            };
+          const shown = await waitForSignIn(session, `${origin}${CONSOLE.signIn.back}`, timeoutMs);
+          if (shown === "refused") refused.push(origin);
+          else if (shown !== "signed-in") {
+            return { tab, notLoaded: `signing in as the victim at ${origin} did not work: ${shown}` };
           }
-          // The signed-in page itself is already there: navigating again would only race its reload.
-          if (pageUrl !== signInPage) await session.send("Page.navigate", { url: pageUrl });
         }
+        await session.send("Page.navigate", { url: pageUrl });
         const notLoaded = await waitForPage(session, pageUrl, timeoutMs);
-        return notLoaded === undefined ? { tab } : { tab, notLoaded };
+        const opened = notLoaded === undefined ? { tab } : { tab, notLoaded };
+        return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
       } catch (error) {
         await close();
         throw error;
@@ -199,36 +199,65 @@ async function evaluate<A, R>(
  */
 const LOOK_MS = 1000;
 
-/** What the page shows while it loads: its state and address, or whether it says it is signed in. */
-function look(): string {
+/** What the page shows while it loads: its state and address, and what it says of a sign-in. */
+function look(ids: { signedIn: string; refused: string }): string {
   const { document, location } = globalThis as unknown as {
     document: { readyState: string; getElementById(id: string): unknown };
     location: { href: string };
   };
-  const signedIn = document.getElementById("signed-in") !== null ? " signed-in" : "";
-  return `${document.readyState} ${location.href}${signedIn}`;
+  const said =
+    document.getElementById(ids.signedIn) !== null
+      ? " signed-in"
+      : document.getElementById(ids.refused) !== null
+        ? " refused"
+        : "";
+  return `${document.readyState} ${location.href}${said}`;
 }
 
-/**
- * Waits until the page at `url` has loaded (and, when asked, says it is signed in); what it showed
- * last when `timeoutMs` passes first.
- */
-async function waitForPage(
+/** Looks at the page until `ready` says so; what it showed last, ready or not after `timeoutMs`. */
+async function lookUntil(
   session: InspectorSession,
-  url: string,
+  ready: (shown: string) => boolean,
   timeoutMs: number,
-  signedIn = false,
-): Promise<string | undefined> {
-  const ready = (shown: string) =>
-    shown === `complete ${url} signed-in` || (!signedIn && shown === `complete ${url}`);
+): Promise<string> {
   let seen = "nothing";
+  const ids = { signedIn: CONSOLE.signIn.signedIn, refused: CONSOLE.signIn.refused };
   await retryUntil(
     async () => {
-      seen = await evaluate(session, look, undefined, LOOK_MS);
+      seen = await evaluate(session, look, ids, LOOK_MS);
       return seen;
     },
     ready,
     { timeoutMs, intervalMs: 50 },
   ).catch(() => undefined);
+  return seen;
+}
+
+/** Waits until the page at `url` has loaded; what it showed last when `timeoutMs` passes first. */
+async function waitForPage(
+  session: InspectorSession,
+  url: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const ready = (shown: string) => {
+    const [state, href] = shown.split(" ");
+    return state === "complete" && href === url;
+  };
+  const seen = await lookUntil(session, ready, timeoutMs);
   return ready(seen) ? undefined : `it showed "${seen}" after ${timeoutMs} ms`;
+}
+
+/**
+ * Waits until the page the sign-in sends back to (`back`) says how it went: "signed-in", "refused"
+ * (the browser kept no cookie), or what it showed last when `timeoutMs` passes first.
+ */
+async function waitForSignIn(session: InspectorSession, back: string, timeoutMs: number): Promise<string> {
+  const said = (shown: string) =>
+    shown === `complete ${back} signed-in`
+      ? "signed-in"
+      : shown === `complete ${back} refused`
+        ? "refused"
+        : undefined;
+  const seen = await lookUntil(session, (shown) => said(shown) !== undefined, timeoutMs);
+  return said(seen) ?? `it showed "${seen}" after ${timeoutMs} ms`;
 }

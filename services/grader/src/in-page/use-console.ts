@@ -1,7 +1,12 @@
 // Runs in the lab's page, not in Node: Playwright sends this function to the browser. Server code is
 // compiled without the DOM library (tsconfig.json), so the few DOM shapes it touches are declared
 // here, narrowly, for this module alone.
-import type { ConsoleContract, ConsolePath, RequestKind } from "../../../shared/src/console-contract.ts";
+import {
+  CONSOLE,
+  type ConsoleContract,
+  type ConsolePath,
+  type RequestKind,
+} from "../../../shared/src/console-contract.ts";
 
 interface Field {
   value: string;
@@ -106,3 +111,10 @@ export function signInAsTheVictim(): void {
   if (!button) throw new Error("the page has no sign-in button: is it the lab's?");
   button.click();
 }
+
+/** What the page says of a sign-in, once it is back: signed in, or that the browser kept no cookie. */
+export const SIGN_IN_SHOWN = {
+  signedIn: `#${CONSOLE.signIn.signedIn}`,
+  refused: `#${CONSOLE.signIn.refused}`,
+} as const;
+export const SIGN_IN_DONE = `${SIGN_IN_SHOWN.signedIn}, ${SIGN_IN_SHOWN.refused}`;

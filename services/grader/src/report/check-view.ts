@@ -22,8 +22,22 @@ const REQUESTS: Readonly<Record<RequestKind, string>> = {
 export function whatRan(report: Report): string {
   const { asked } = report;
   const of = asked.path === "/headers" ? "" : ` of ${asked.path}`;
-  const signedIn = asked.signedIn ? `, the browser signed in as the victim at ${asked.signedIn}` : "";
-  return `${browserOf(report)}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}`;
+  const signedIn =
+    asked.signedIn.length > 0
+      ? `, the browser signed in as the victim at ${asked.signedIn.join(" and ")}`
+      : "";
+  // The cookie story of step 10 depends on these (issue #20): say them whenever a victim signed in.
+  const cookies =
+    asked.signedIn.length === 0
+      ? ""
+      : report.thirdPartyCookies === "blocked"
+        ? " (third-party cookies blocked)"
+        : " (third-party cookies as the browser ships)";
+  const refused =
+    report.signInsRefused.length > 0
+      ? `; the browser kept no session cookie at ${report.signInsRefused.join(" and ")}`
+      : "";
+  return `${browserOf(report)}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}${cookies}${refused}`;
 }
 
 export const COLUMNS = ["page origin", "target", "request", "expected", "got", "browser's reason"] as const;

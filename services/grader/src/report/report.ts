@@ -5,7 +5,7 @@
 import type { RequestKind } from "../../../shared/src/console-contract.ts";
 import type { MdnName } from "../../../shared/src/cors-rules.ts";
 import type { ClassroomResult } from "../classroom-result.ts";
-import { ENGINE_TITLES, type EngineName } from "../engines/engine.ts";
+import { ENGINE_TITLES, type EngineName, type ThirdPartyCookies } from "../engines/engine.ts";
 import type { PairExpectation } from "../expectations.ts";
 
 export type Outcome =
@@ -77,7 +77,7 @@ export interface Report {
   readonly expectations: string;
   readonly request: RequestKind;
   /** What each page asked for, and where the browser was signed in as the victim (null: nowhere). */
-  readonly asked: { readonly path: string; readonly signedIn: string | null };
+  readonly asked: { readonly path: string; readonly signedIn: readonly string[] };
   /** How many page origins the check loaded (the lab's, and its extra pages). */
   readonly pageCount: number;
   readonly startedAt: string;
@@ -87,6 +87,10 @@ export interface Report {
   /** The engine the check ran in (issue #14), and its version. */
   readonly engine: EngineName;
   readonly browser: string;
+  /** Third-party cookies as the engine ships them, or withheld by Chromium too (issue #20). */
+  readonly thirdPartyCookies: ThirdPartyCookies;
+  /** Where the browser kept no session cookie when it signed in as the victim (issue #20). */
+  readonly signInsRefused: readonly string[];
   readonly origins: readonly string[];
   readonly summary: Summary;
   readonly pairs: readonly (PairResult & { readonly hint: string | undefined })[];

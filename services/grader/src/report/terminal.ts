@@ -4,6 +4,12 @@ import { ENGINE_TITLES } from "../engines/engine.ts";
 import { COLUMNS, cellsOf, hintsOf, renderSummary, whatRan } from "./check-view.ts";
 import type { Report } from "./report.ts";
 
+/** Where a run's words go: the process's stdout and stderr, or a warm grader's answer. */
+export interface Terminal {
+  out(text: string): void;
+  err(text: string): void;
+}
+
 /**
  * A plain-text table, one row per pair, padded to line up in a terminal; with several engines, each
  * engine's rows, and a column that says which.
@@ -18,6 +24,11 @@ export function renderTable(reports: readonly Report[]): string {
       r.pass ? "ok" : "MISMATCH",
     ]),
   );
+  return textTable(header, rows);
+}
+
+/** Rows under a header, each column padded to its widest cell, a rule under the header. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );

@@ -124,7 +124,12 @@ export function parseRequest(data: unknown): WarmRequest {
   try {
     parseArgs({
       args: argv,
-      options: { step: { type: "string" }, all: { type: "boolean" }, browser: { type: "string" } },
+      options: {
+        step: { type: "string" },
+        all: { type: "boolean" },
+        browser: { type: "string" },
+        "third-party-cookies": { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     });

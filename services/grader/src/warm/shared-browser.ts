@@ -3,10 +3,10 @@
 // and so each run that asks for it is told so with the command line's words (issue #14); in the
 // engines image (the warm-engines service, issue #21) all three stay warm.
 import type { BrowserProbe } from "../browser-probe.ts";
+import { type BrowserSource, OWN_BROWSER } from "../browser-source.ts";
 import type { GraderConfig } from "../config.ts";
 import type { EngineName } from "../engines/engine.ts";
 import type { LabClient } from "../lab-client.ts";
-import { type BrowserSource, OWN_BROWSER } from "../run.ts";
 
 export interface SharedBrowser extends BrowserSource {
   /** False when a shared browser has gone away (crashed, killed): the run it served broke with it. */
