@@ -28,7 +28,7 @@ describe("lab/claims.json", () => {
       const text = await readFile(join(DEFAULT_LAB_DIR, step.folder, "README.md"), "utf8");
       named.set(
         step.number,
-        [...text.matchAll(/claim `([a-z-]+)`/g)].map((match) => match[1] as string),
+        [...text.matchAll(/claim\s+`([a-z-]+)`/g)].map((match) => match[1] as string),
       );
     }
     for (const claim of claims) expect(named.get(claim.step), claim.id).toContain(claim.id);
