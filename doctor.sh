@@ -58,6 +58,7 @@ if [ "$set_name" = forwarded ]; then
   ports="$ports $(setting LAB_LOOPBACK_PORT 3001):LAB_LOOPBACK_PORT $(setting LAB_API_PORT 8081):LAB_API_PORT"
   ports="$ports $(setting LAB_ATTACKER_PORT 8082):LAB_ATTACKER_PORT $(setting LAB_LOOKALIKE_PORT 8083):LAB_LOOKALIKE_PORT"
   ports="$ports $(setting LAB_SIBLING_PORT 8084):LAB_SIBLING_PORT"
+  ports="$ports $(setting LAB_PUBLIC_PORT 8085):LAB_PUBLIC_PORT"
 fi
 
 # The names and the origins of every role (lab-origins.ts): a hosts-file name, or one under .localhost.
@@ -66,14 +67,14 @@ else lab=app.local; api=api.local; sibling=evil.app.local
 fi
 names=""; browser_names=""; asked=""
 if [ "$set_name" != forwarded ]; then
-  for host in "$lab" "$api" attacker.localhost "$lab.attacker.localhost" "$sibling"; do
+  for host in "$lab" "$api" attacker.localhost "$lab.attacker.localhost" "$sibling" public.localhost; do
     case "$host" in
       *.localhost) case " $browser_names " in *" $host "*) ;; *) browser_names="$browser_names $host" ;; esac ;;
       *) names="$names $host" ;;
     esac
   done
   asked="http://localhost:$app_port@$app_host_port http://127.0.0.1:$app_port@$app_host_port"
-  for host in "$lab" "$api" attacker.localhost "$lab.attacker.localhost" "$sibling"; do
+  for host in "$lab" "$api" attacker.localhost "$lab.attacker.localhost" "$sibling" public.localhost; do
     asked="$asked http://$host:$proxy_port@$proxy_host_port"
   done
 fi
@@ -155,7 +156,7 @@ else
     fail "${missing# } not resolving to this machine: add these lines to /etc/hosts (with sudo): \`127.0.0.1${names}\` and \`::1${names}\`; or, without admin rights, put LAB_ORIGIN_SET=localhost in .env."
   fi
   if [ -n "$browser_names" ]; then
-    ok "$(printf '%s' "${browser_names# }" | sed 's/ /, /g'): browsers send names under .localhost to this machine themselves."
+    ok "$(printf '%s' "${browser_names# }" | sed 's/ /, /g'): Chrome, Edge and Firefox send names under .localhost to this machine themselves (Safari does not: for it, add them to the hosts-file lines)."
   fi
 fi
 

@@ -83,7 +83,7 @@ describe("the dev container", () => {
           .replace('"onAutoForward": "silent", "requireLocalPort": true }', '"onAutoForward": "notify" }'),
       );
       expect(await problems(await readConfiguration(workspace))).toEqual([
-        `forwardPorts 3000,3001,8080,8082,8083,8084 is not ${ROLE_PORTS}`,
+        `forwardPorts 3000,3001,8080,8082,8083,8084,8085 is not ${ROLE_PORTS}`,
         "port 3000 is not forwarded silently",
         "port 3000 may move to another local port",
       ]);

@@ -32,31 +32,32 @@ const CLASS: Record<string, Kind> = {
   "GRADEBOOK.csv": "correct",
 };
 
-const ALL = "1,1,1,1,1,1,1,1,1,1";
-const BLOCK_LESSONS = "1,1,1,1,1,0,0,0,0,0";
-const NONE = "0,0,0,0,0,0,0,0,0,0";
+const ALL = "1,1,1,1,1,1,1,1,1,1,1";
+const BLOCK_LESSONS = "1,1,1,1,1,0,0,0,0,0,1";
+const NONE = "0,0,0,0,0,0,0,0,0,0,0";
 /**
- * Every pair of the ten steps fails in the policy, the sandboxed page's four included: that page cannot
- * read the failure's answer, but the grader reads the app's record of it (issue #22).
+ * Every pair of the eleven steps fails in the policy, the sandboxed page's four included: that page
+ * cannot read the failure's answer, but the grader reads the app's record of it (issue #22). All but
+ * the public page's four of step 11, which Local Network Access stops before the policy (issue #23).
  */
-const failedIn = (why: string) => `the policy failed in 176 of 176 pairs: ${why}`;
+const failedIn = (why: string) => `the policy failed in 192 of 196 pairs: ${why}`;
 const EXITS = "a policy only decides on headers, it cannot stop the app";
 
-/** The gradebook, row for row: student, score, steps 1 to 10, note (CSV-quoted where it must be). */
+/** The gradebook, row for row: student, score, steps 1 to 11, note (CSV-quoted where it must be). */
 const EXPECTED: string[] = [
-  `01-ada,10,${ALL},`,
+  `01-ada,11,${ALL},`,
   // TypeScript's own words follow, whichever Node strips the types.
   `02-syntax,0,${NONE},not graded: the policy does not load: it is not valid TypeScript: `,
-  `03-bea,10,${ALL},`,
+  `03-bea,11,${ALL},`,
   `04-throws,0,${NONE},${failedIn("it threw Error: not today (cors-policy.ts line 3).")}`,
   `05-kills,0,${NONE},"${failedIn("it uses process.kill(), which a policy may not: a policy only decides on headers, in a sandbox of its own (cors-policy.ts line 3).")}"`,
-  `06-cal,10,${ALL},`,
+  `06-cal,11,${ALL},`,
   `07-loops,0,${NONE},${failedIn("it was still running after 500 ms: an endless loop?")}`,
-  `08-stashes,10,${ALL},`,
-  `09-finds-stash,10,${ALL},`,
-  `10-starter,5,${BLOCK_LESSONS},`,
+  `08-stashes,11,${ALL},`,
+  `09-finds-stash,11,${ALL},`,
+  `10-starter,6,${BLOCK_LESSONS},`,
   // Step 6's policy is the cors package with its defaults, which answer step 7's preflight too.
-  "11-step-six,7,1,1,1,1,1,1,1,0,0,0,",
+  "11-step-six,8,1,1,1,1,1,1,1,0,0,0,1,",
   `12-nothing,0,${NONE},not graded: no cors-policy.ts or services/app/policy/cors-policy.ts in the folder`,
   `13-exits-loading,0,${NONE},"not graded: the policy does not load: it called process.exit(0): ${EXITS} (cors-policy.ts line 1)"`,
   `GRADEBOOK.csv,0,${NONE},"not graded: the folder's name is one of the tool's own files (gradebook.csv, gradebook.csv.partial): rename it"`,

@@ -85,6 +85,18 @@ function showPolicyFailure(url, failure) {
  * forwarder, a private port's sign-in; on one's own machine, a name that does not resolve.
  */
 function showNotReached(url) {
+  // A page that plays a public website's (step 11): Chrome stops its requests to local addresses
+  // before they leave, unless the user allowed this site to reach them (issue #23).
+  if (form.dataset.public === "true") {
+    const why =
+      "This page counts as a public website's, and in Chrome a public website needs your permission to reach a local or loopback address (Local Network Access). No Access-Control-* header changes that; allowing the site does (the prompt, or the padlock's site settings).";
+    show(
+      states.notReached,
+      `Blocked by Local Network Access, not by CORS: your request to ${url} never reached the lab. ${why}`,
+      { failure: why },
+    );
+    return;
+  }
   const why =
     form.dataset.originSet === "forwarded"
       ? "Most likely that port is private, and the port forwarder answered with its sign-in page: make the lab's ports public (the README's Cloud dev environments section says how)."

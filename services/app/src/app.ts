@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { CONSOLE } from "../../shared/src/console-contract.ts";
-import { type LabOrigins, roleOfHost } from "../../shared/src/lab-origins.ts";
+import { type LabOrigins, PUBLIC_ROLE, roleOfHost } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { logWhenAnswered } from "../../shared/src/plain-answer.ts";
 import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { explainHandler } from "./explain.ts";
 import { guideHandlers } from "./guide.ts";
-import { PAGE_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
+import { PAGE_CSP, PUBLIC_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
 import { PolicyLink } from "./policy-link.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
 import { routeTable } from "./routes.ts";
@@ -140,6 +140,9 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
   };
   const sessions = new Sessions();
   const roleOf = (req: Request) => roleOfHost(config.origins, req.headers.host);
+  // Behind a cloud workspace's forwarder every origin is a public address already: the directive
+  // would add nothing there (issue #23).
+  const isPublicPage = (req: Request) => config.origins.set !== "forwarded" && roleOf(req) === PUBLIC_ROLE;
   const homePage =
     (sandboxed: boolean): RequestHandler =>
     (req, res) => {
@@ -147,11 +150,13 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
         servedFrom: servedFrom(config.origins, req),
         origins: config.origins,
         sandboxed,
+        public: !sandboxed && isPublicPage(req),
         signedIn: sessions.secretOf(req) !== undefined,
         justSignedIn: req.query["signed-in"] !== undefined,
         cookieAttributes: sessionCookieAttributes(roleOf(req)),
       });
-      sendPage(res, page, sandboxed ? SANDBOXED_CSP : PAGE_CSP);
+      const csp = sandboxed ? SANDBOXED_CSP : isPublicPage(req) ? PUBLIC_CSP : PAGE_CSP;
+      sendPage(res, page, csp);
     };
   const guide = guideHandlers(
     {

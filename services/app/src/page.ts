@@ -46,12 +46,19 @@ ${body}
 // a module script would itself need Access-Control-Allow-Origin from the app.
 export const SANDBOXED_CSP = `${PAGE_CSP}; sandbox allow-scripts allow-forms`;
 
+// Chromium's directive that makes a document count as a public website's, whatever address served
+// it (issue #23): its requests to local and loopback addresses then meet Local Network Access.
+// Other browsers ignore the directive they do not know.
+export const PUBLIC_CSP = `${PAGE_CSP}; treat-as-public-address`;
+
 export interface PageContext {
   /** The origin this page was served from, as the browser sees it (scheme + Host header). */
   readonly servedFrom: string;
   readonly origins: LabOrigins;
   /** Served with SANDBOXED_CSP: the page's own origin is `null`. */
   readonly sandboxed?: boolean;
+  /** Served with PUBLIC_CSP: the page plays a public website's (step 11). */
+  readonly public?: boolean;
   /** Whether this browser is signed in as the victim on this page's site (step 10). */
   readonly signedIn?: boolean;
   /** The page is the sign-in's answer: a cookie was set just now. */
@@ -85,7 +92,13 @@ ${refused}${
  * Where the page says it comes from, and what that origin means for the guide; `origin` is the
  * page's own (`null` when sandboxed).
  */
-function describeOrigin({ servedFrom, origins, sandboxed }: PageContext, origin: string): string {
+function describeOrigin(
+  { servedFrom, origins, sandboxed, public: isPublic }: PageContext,
+  origin: string,
+): string {
+  if (isPublic) {
+    return `<p>This page was served from <code id="${CONSOLE.ids.servedFrom}">${escapeHtml(origin)}</code> with <code>Content-Security-Policy: treat-as-public-address</code>: to Chrome it is a page of a public website, whose requests to the lab's local addresses need your permission (Local Network Access, step 11 of the guide). Other browsers ignore the directive.</p>`;
+  }
   const from = `<code id="${CONSOLE.ids.servedFrom}">${escapeHtml(origin)}</code>`;
   if (sandboxed) {
     return `<p>This page is sandboxed: it came from <code>${escapeHtml(servedFrom)}</code>, but its origin is ${from}.
@@ -126,7 +139,7 @@ To the browser, each of those is a different origin.</p>
 
 <section aria-labelledby="console-title">
 <h2 id="console-title">Request console</h2>
-<form id="${ids.form}" data-origin-set="${context.origins.set}">
+<form id="${ids.form}" data-origin-set="${context.origins.set}"${context.public ? ' data-public="true"' : ""}>
 <label for="${ids.path}">Fetch</label>
 <select id="${ids.path}" name="path">
 ${CONSOLE.paths.map((path) => `<option value="${path}">${path}</option>`).join("\n")}

@@ -27,7 +27,7 @@ export function readDoctorConfig(env: Env): DoctorConfig {
     [proxyHostPort, proxyHostPort === origins.proxyPort ? "PROXY_PORT" : "PROXY_HOST_PORT"],
   ]);
   if (origins.set === "forwarded") {
-    for (const role of ["loopback", "api", "attacker", "lookalike", "sibling"] as ServedRole[]) {
+    for (const role of ["loopback", "api", "attacker", "lookalike", "sibling", "public"] as ServedRole[]) {
       published.set(origins.ports[role], portVariable(role));
     }
   }

@@ -153,7 +153,9 @@ async function names(config: DoctorConfig): Promise<Finding[]> {
   }
   if (browserOnly.length > 0)
     found.push(
-      ok(`${browserOnly.join(", ")}: browsers send names under .localhost to this machine themselves.`),
+      ok(
+        `${browserOnly.join(", ")}: Chrome, Edge and Firefox send names under .localhost to this machine themselves (Safari does not: for it, add them to the hosts-file lines).`,
+      ),
     );
   return found;
 }

@@ -4,7 +4,7 @@
 // block was is classify-block.ts's to say.
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
 import { answeredInstead, classifyBlock } from "./classify-block.ts";
-import type { Engine, EngineTab, Opened, OpenOptions, ThirdPartyCookies } from "./engines/engine.ts";
+import type { Engine, EngineTab, Opened, OpenOptions } from "./engines/engine.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
@@ -68,9 +68,9 @@ export class BrowserProbe {
    * Pages kept open for the checks of one run, which all see the same policy (issue #11): each
    * page origin's console is loaded once in a context of its own, signed in or not, and every check
    * after the first uses it again, one check at a time per page. Closed at the end of the run, so
-   * no preflight cache or cookie outlives it. Third-party cookies are the run's to set (issue #20).
+   * no preflight cache or cookie outlives it. The user's settings are the run's (issues #20, #23).
    */
-  keepPagesOpen(thirdPartyCookies: ThirdPartyCookies): PageKeeper {
+  keepPagesOpen(settings: Omit<OpenOptions, "signedInAt">): PageKeeper {
     const pages = new Map<string, Promise<OpenPage>>();
     const turns = new Map<string, Promise<unknown>>();
     const refused = new Set<string>();
@@ -78,7 +78,7 @@ export class BrowserProbe {
       probeFrom: (pageUrl, targets, use) => {
         const key = `${pageUrl} ${use.signedInAt.join(" ")}`;
         if (!pages.has(key)) {
-          const opening = this.#open(pageUrl, { signedInAt: use.signedInAt, thirdPartyCookies });
+          const opening = this.#open(pageUrl, { ...settings, signedInAt: use.signedInAt });
           pages.set(key, opening);
           void opening.then((page) => {
             for (const origin of page.signInsRefused ?? []) refused.add(origin);

@@ -23,6 +23,17 @@ export interface BlockEvidence {
   readonly explained: string | undefined;
 }
 
+/** Chromium's CORS error codes for Local Network Access, in plain words. */
+const LOCAL_NETWORK_WORDS: Readonly<Record<string, string>> = {
+  LocalNetworkAccessPermissionDenied:
+    "a public website's page may not reach a local address without the user's permission, so the browser stopped",
+  InsecureLocalNetwork:
+    "a page that is not a secure context may not reach a local address at all, so the browser stopped",
+  InvalidLocalNetworkAccess:
+    "the address space the request named did not match the target's, so the browser stopped",
+};
+const LOCAL_NETWORK_CODES: ReadonlySet<string> = new Set(Object.keys(LOCAL_NETWORK_WORDS));
+
 /** What answered a lab address in the lab's place, in plain words. */
 export function answeredInstead(url: string, status: number, location: string | undefined): string {
   const to = location ? ` to ${location.split("?")[0]}` : "";
@@ -48,6 +59,15 @@ export function classifyBlock(evidence: BlockEvidence): Outcome {
   }
   if (record?.reached === true && "policyFailure" in record) {
     return { result: "blocked", cause: "policy", reason: record.policyFailure };
+  }
+  // Chromium's codes for a request stopped by Local Network Access (issue #23): the request never
+  // left, so the lab has no record of it (DevTools protocol, Network.CorsError).
+  if (evidence.said !== undefined && LOCAL_NETWORK_CODES.has(evidence.said) && record?.reached !== true) {
+    return {
+      result: "blocked",
+      cause: "local-network",
+      reason: `${LOCAL_NETWORK_WORDS[evidence.said] ?? "Local Network Access stopped"} ${url} (${evidence.said}); it never reached the lab`,
+    };
   }
   if (record?.reached === false) {
     // The lab answers the grader, yet has no record of the page's request: the browser stopped it

@@ -74,13 +74,17 @@ async function askWarm(argv: readonly string[], env: Env): Promise<WarmAnswer | 
   );
   // The engines and the cookie setting are this command's to choose (its variables), not the warm
   // grader's defaults.
-  const asked = (flag: string, variable: "GRADER_BROWSER" | "GRADER_THIRD_PARTY_COOKIES") =>
+  const asked = (
+    flag: string,
+    variable: "GRADER_BROWSER" | "GRADER_THIRD_PARTY_COOKIES" | "GRADER_LOCAL_NETWORK",
+  ) =>
     argv.some((arg) => arg.split("=")[0] === flag)
       ? []
       : [flag, readString(env, variable, DEFAULTS[variable])];
   const own = [
     ...asked("--browser", "GRADER_BROWSER"),
     ...asked("--third-party-cookies", "GRADER_THIRD_PARTY_COOKIES"),
+    ...asked("--local-network", "GRADER_LOCAL_NETWORK"),
   ];
   const reply = await askWarmGrader(port, { argv: [...argv, ...own], identity }, WARM_TIMEOUT_MS);
   return reply.kind === "answered" ? reply.answer : undefined;

@@ -5,7 +5,14 @@ import { ConfigError, type Env, readInteger, readString } from "../../shared/src
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
-import { ENGINES, type EngineName, THIRD_PARTY_COOKIES, type ThirdPartyCookies } from "./engines/engine.ts";
+import {
+  ENGINES,
+  type EngineName,
+  LOCAL_NETWORK,
+  type LocalNetwork,
+  THIRD_PARTY_COOKIES,
+  type ThirdPartyCookies,
+} from "./engines/engine.ts";
 
 export interface GraderConfig {
   /** The lab's origins by role, in the origin set the lab runs with. */
@@ -29,6 +36,8 @@ export interface GraderConfig {
   readonly browsers: readonly EngineName[];
   /** Third-party cookies as each engine ships, or withheld by Chromium too (issue #20). */
   readonly thirdPartyCookies: ThirdPartyCookies;
+  /** Local Network Access as a user never asked (denied), or who allowed it (issue #23). */
+  readonly localNetwork: LocalNetwork;
   /** Each engine's executable. */
   readonly executables: Readonly<Record<EngineName, string>>;
   readonly timeoutMs: number;
@@ -43,7 +52,7 @@ export interface GraderConfig {
 }
 
 export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE | --claims] [--browser B]
-              [--third-party-cookies C] [--report-dir DIR] [--json]
+              [--third-party-cookies C] [--local-network L] [--report-dir DIR] [--json]
 
 Loads each lab origin's page in a browser, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
@@ -59,6 +68,9 @@ compares what the browser allowed or blocked with what is expected.
                      shipped (default: GRADER_THIRD_PARTY_COOKIES or shipped): as each engine
                      ships (Chromium sends them, as Chrome does; Firefox partitions them; WebKit
                      blocks them); or blocked: Chromium withholds them too, as in Incognito
+  --local-network L  denied (default: GRADER_LOCAL_NETWORK or denied): a public website's page
+                     may not reach local addresses, as for a user never asked (Chromium); or
+                     granted: as for a user who allowed it
   --report-dir DIR   where the reports are written (default: GRADER_REPORT_DIR or ./reports):
                      origin-matrix.json, origin-matrix.junit.xml, summary.md and result.json
   --json             print the run (exit code, output, report files) as one JSON object instead
@@ -104,6 +116,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     expect?: string;
     browser?: string;
     "third-party-cookies"?: string;
+    "local-network"?: string;
     "report-dir"?: string;
     help?: boolean;
   };
@@ -117,6 +130,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
         expect: { type: "string" },
         browser: { type: "string" },
         "third-party-cookies": { type: "string" },
+        "local-network": { type: "string" },
         "report-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -152,7 +166,20 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     reportDir,
     reportDirShown: values["report-dir"] ?? readString(env, "REPORTS_DIR", reportDir),
     browsers: readBrowsers(values.browser, env),
-    thirdPartyCookies: readThirdPartyCookies(values["third-party-cookies"], env),
+    thirdPartyCookies: readChoice(
+      "--third-party-cookies",
+      values["third-party-cookies"],
+      env,
+      "GRADER_THIRD_PARTY_COOKIES",
+      THIRD_PARTY_COOKIES,
+    ),
+    localNetwork: readChoice(
+      "--local-network",
+      values["local-network"],
+      env,
+      "GRADER_LOCAL_NETWORK",
+      LOCAL_NETWORK,
+    ),
     executables: {
       chromium: readString(env, "CHROMIUM_PATH", DEFAULTS.CHROMIUM_PATH),
       firefox: readString(env, "FIREFOX_PATH", DEFAULTS.FIREFOX_PATH),
@@ -166,16 +193,19 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   };
 }
 
-/** `--third-party-cookies`, else GRADER_THIRD_PARTY_COOKIES: shipped or blocked. */
-function readThirdPartyCookies(flag: string | undefined, env: Env): ThirdPartyCookies {
-  const value = (flag ?? readString(env, "GRADER_THIRD_PARTY_COOKIES", DEFAULTS.GRADER_THIRD_PARTY_COOKIES))
-    .trim()
-    .toLowerCase();
-  if ((THIRD_PARTY_COOKIES as readonly string[]).includes(value)) return value as ThirdPartyCookies;
-  const choices = THIRD_PARTY_COOKIES.join(" or ");
-  if (flag !== undefined)
-    throw new UsageError(`--third-party-cookies takes ${choices}, not ${JSON.stringify(flag)}`);
-  throw new ConfigError("GRADER_THIRD_PARTY_COOKIES", value, choices);
+/** A flag with a few values, else its variable, else the variable's default; a bad value names its source. */
+function readChoice<T extends string>(
+  flag: string,
+  given: string | undefined,
+  env: Env,
+  variable: "GRADER_THIRD_PARTY_COOKIES" | "GRADER_LOCAL_NETWORK",
+  choices: readonly T[],
+): T {
+  const value = (given ?? readString(env, variable, DEFAULTS[variable])).trim().toLowerCase();
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const words = choices.join(" or ");
+  if (given !== undefined) throw new UsageError(`${flag} takes ${words}, not ${JSON.stringify(given)}`);
+  throw new ConfigError(variable, value, words);
 }
 
 const BROWSER_CHOICES = `${ENGINES.join(", ")} or all`;

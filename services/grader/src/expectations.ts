@@ -8,6 +8,10 @@
 // optional. `"pages": ["attacker", "lookalike", "sandboxed"]` adds page origins that are not the
 // lab's (step 10's attackers): their pages fetch every lab origin too, and every such pair is
 // cross-origin. The sandboxed page's origin is `null`: its requests say `Origin: null`.
+// Step 11 (issue #23) adds `"localNetworkAccess": { "enforcedBy": ["chromium"] }`: the engines that
+// block a public website's page (the `public` role) from the lab's local addresses, as measured.
+// In those engines, with the permission not granted and the lab on local addresses, every pair from
+// the public page is expected blocked by Local Network Access instead of what the file says.
 // Step 10 (issue #12) asks for the victim's data: `"path": "/me"`, `"signedIn": "app"` or a list of
 // roles (the grader signs the browser in as the victim at each first; issue #20), and `"secret":
 // "read"`, `"not read"` or `"any"` on a pair or in `default`: whether the page ends up with the
@@ -25,9 +29,13 @@ import {
   readLabOrigins,
   withOrigins,
 } from "../../shared/src/lab-origins.ts";
+import { ENGINES, type EngineName, type LocalNetwork } from "./engines/engine.ts";
 
-/** `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still fail. */
-export type Verdict = "allowed" | "blocked" | "any";
+/**
+ * `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still
+ * fail. `local-network` is never written in a file: it comes from `localNetworkAccess` (issue #23).
+ */
+export type Verdict = "allowed" | "blocked" | "any" | "local-network";
 
 export interface PairExpectation {
   readonly expect: Verdict;
@@ -58,6 +66,18 @@ export interface Expectations {
   readonly signedIn: readonly string[];
   /** The secret verdict of every pair that does not set its own. */
   readonly secret: SecretVerdict | undefined;
+  /** The engines that enforce Local Network Access on the public page, as measured (issue #23). */
+  readonly localNetworkAccess: { readonly enforcedBy: readonly EngineName[] } | undefined;
+}
+
+/** What a run's expectations may depend on besides the file: its engine and user settings. */
+export interface RunCircumstances {
+  readonly engine: EngineName;
+  readonly localNetwork: LocalNetwork;
+  /** The public page's origin (the `public` role). */
+  readonly publicOrigin: string;
+  /** Whether the lab's origins are local addresses (not behind a cloud workspace's forwarder). */
+  readonly localTargets: boolean;
 }
 
 export const DEFAULT_EXPECTATIONS: Expectations = {
@@ -71,6 +91,7 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   path: "/headers",
   signedIn: [],
   secret: undefined,
+  localNetworkAccess: undefined,
 };
 
 export { OPAQUE_ORIGIN };
@@ -138,6 +159,22 @@ function readPath(source: string, value: unknown): ConsolePath {
     source,
     `"path" must be one of ${CONSOLE.paths.join(", ")}, not ${JSON.stringify(value)}`,
   );
+}
+
+/** `"localNetworkAccess"`: `{ "enforcedBy": [engines] }`. */
+function readLocalNetworkAccess(source: string, value: unknown): Expectations["localNetworkAccess"] {
+  if (value === undefined) return undefined;
+  const enforcedBy = isRecord(value) ? value.enforcedBy : undefined;
+  if (
+    !Array.isArray(enforcedBy) ||
+    !enforcedBy.every((engine) => (ENGINES as readonly unknown[]).includes(engine))
+  ) {
+    throw new ExpectationsError(
+      source,
+      `"localNetworkAccess" must be { "enforcedBy": [...] }, a list of ${ENGINES.join(", ")}`,
+    );
+  }
+  return { enforcedBy: enforcedBy as EngineName[] };
 }
 
 /** `"signedIn"`: one origin or role, or a list of them. */
@@ -227,6 +264,7 @@ export function parseExpectations(
     pairs,
     path: readPath(source, data.path),
     signedIn: readSignedIn(source, data.signedIn, origins),
+    localNetworkAccess: readLocalNetworkAccess(source, data.localNetworkAccess),
     secret: readSecret(source, `default.secret`, defaults.secret),
   };
 }
@@ -236,7 +274,21 @@ export async function loadExpectations(path: string, origins?: LabOrigins): Prom
   return parseExpectations(path, data, origins);
 }
 
-export function expectationFor(expectations: Expectations, page: string, target: string): PairExpectation {
+export function expectationFor(
+  expectations: Expectations,
+  page: string,
+  target: string,
+  run?: RunCircumstances,
+): PairExpectation {
+  if (
+    run !== undefined &&
+    page === run.publicOrigin &&
+    run.localTargets &&
+    run.localNetwork === "denied" &&
+    expectations.localNetworkAccess?.enforcedBy.includes(run.engine)
+  ) {
+    return { expect: "local-network" };
+  }
   const listed = expectations.pairs.get(pairKey(page, target)) ?? {
     expect: page === target ? expectations.sameOrigin : expectations.crossOrigin,
   };

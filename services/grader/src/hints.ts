@@ -76,6 +76,15 @@ export function hintFor(result: PairResult, origins: LabOrigins = readLabOrigins
     return `${got.reason} That is not a CORS verdict: the app could not apply your policy. Fix ${POLICY_FILE} and save it; the app picks it up within a second.`;
   }
   if (got.cause === "forwarder") return forwarderHint(origins, got.reason, got.status);
+  if (got.cause === "local-network") {
+    return (
+      `${got.reason}. That is Local Network Access, not CORS: no header of ${POLICY_FILE} changes it. ` +
+      "The user allows it (the permission prompt, or the site's settings); the grader does with --local-network granted."
+    );
+  }
+  if (expected.expect === "local-network") {
+    return `A page from ${page} reached ${target}, but this browser blocks a public website's page from the lab's local addresses unless the user allows it (Local Network Access): was the permission granted, or is the page not public?`;
+  }
   if (got.cause === "other") {
     return `The browser blocked ${page} -> ${target} for a reason that is not CORS (${got.reason}). ${RESOLVES[origins.set](origins)}`;
   }

@@ -6,6 +6,7 @@ import {
   ExpectationsError,
   expectationFor,
   type PairExpectation,
+  type RunCircumstances,
 } from "./expectations.ts";
 import type { Outcome, PairResult, Summary } from "./report/report.ts";
 
@@ -16,6 +17,7 @@ export function judge(expected: PairExpectation, got: Outcome): boolean {
   if (expected.secret === "read" && !secretRead) return false;
   if (expected.secret === "not read" && secretRead) return false;
   if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
+  if (expected.expect === "local-network") return got.result === "blocked" && got.cause === "local-network";
   if (expected.expect === "allowed") {
     return got.result === "allowed" && (expected.readsRequestId !== true || got.requestId !== null);
   }
@@ -79,6 +81,7 @@ export async function runMatrix(
   probe: PageKeeper,
   origins: readonly string[],
   expectations: Expectations,
+  run: RunCircumstances,
 ): Promise<PairResult[]> {
   const pages = pageOrigins(origins, expectations);
   const use = { kind: expectations.request, path: expectations.path, signedInAt: expectations.signedIn };
@@ -87,7 +90,7 @@ export async function runMatrix(
   );
   return pages.flatMap((page, i) =>
     origins.map((target) => {
-      const expected = expectationFor(expectations, page, target);
+      const expected = expectationFor(expectations, page, target, run);
       const got = byPage[i]?.get(target) ?? { result: "blocked", cause: "other", reason: "not probed" };
       return { page, target, expected, got, pass: judge(expected, got) };
     }),
@@ -103,6 +106,7 @@ export function summarize(results: readonly PairResult[]): Summary {
     allowed: count((r) => r.got.result === "allowed"),
     blockedCors: count((r) => r.got.result === "blocked" && r.got.cause === "cors"),
     blockedOther: count((r) => r.got.result === "blocked" && r.got.cause === "other"),
+    localNetwork: count((r) => r.got.result === "blocked" && r.got.cause === "local-network"),
     policyFailed: count((r) => r.got.result === "blocked" && r.got.cause === "policy"),
     notTheLab: count((r) => r.got.result === "blocked" && r.got.cause === "forwarder"),
   };

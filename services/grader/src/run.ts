@@ -146,7 +146,10 @@ async function grade(
   // Per engine, every check of the run sees the same policy: the pages each loads stay open for the next.
   const byEngine = await Promise.all(
     running.map(async ({ probe, launchMs }) => {
-      const pages = probe.keepPagesOpen(config.thirdPartyCookies);
+      const pages = probe.keepPagesOpen({
+        thirdPartyCookies: config.thirdPartyCookies,
+        localNetwork: config.localNetwork,
+      });
       try {
         return await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
           runCheck(pages, probe, config, check, index === 0 ? launchMs : 0),
@@ -198,7 +201,12 @@ async function runCheck(
   const { expectations } = check;
   const targets = config.origins.lab;
   const checkStarted = new Date();
-  const results = await runMatrix(pages, targets, expectations);
+  const results = await runMatrix(pages, targets, expectations, {
+    engine: probe.engine,
+    localNetwork: config.localNetwork,
+    publicOrigin: config.origins.byRole.public,
+    localTargets: config.origins.set !== "forwarded",
+  });
   const matrixMs = Date.now() - checkStarted.getTime();
   return {
     title: expectations.title,
@@ -214,6 +222,7 @@ async function runCheck(
     engine: probe.engine,
     browser: probe.version(),
     thirdPartyCookies: config.thirdPartyCookies,
+    localNetwork: config.localNetwork,
     signInsRefused: pages.signInsRefused(),
     origins: targets,
     summary: summarize(results),

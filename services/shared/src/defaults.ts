@@ -17,6 +17,7 @@ export const DEFAULTS = {
   LAB_ATTACKER_PORT: 8082,
   LAB_LOOKALIKE_PORT: 8083,
   LAB_SIBLING_PORT: 8084,
+  LAB_PUBLIC_PORT: 8085,
   // The app.
   LOG_REQUESTS: true,
   REQUEST_LOG_SIZE: 200,
@@ -46,6 +47,7 @@ export const DEFAULTS = {
   // loopback: step 10's attacker names must reach the proxy container instead.
   GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",
   GRADER_THIRD_PARTY_COOKIES: "shipped",
+  GRADER_LOCAL_NETWORK: "denied",
   CHROMIUM_PATH: "/usr/bin/chromium",
   // Which engines a run uses (issue #14): chromium, firefox, webkit, or all; the engines image
   // (`npm run grade:engines`) has all three, the grader image Chromium alone.

@@ -1,6 +1,7 @@
 // The lab's origins, by role. The same app answers under four origins, each a role in the guide:
 // `localhost` and `loopback` reach the app directly, `app` and `api` go through the proxy; step 10
-// adds the attacker's pages (`attacker`, `lookalike`, and the sandboxed page, whose origin is null).
+// adds the attacker's pages (`attacker`, `lookalike`, and the sandboxed page, whose origin is null);
+// step 11 a page that Chromium treats as a public website's (`public`, issue #23).
 // Which origin plays which role depends on where the lab runs, chosen with LAB_ORIGIN_SET (issue #9):
 //   default    http://localhost:3000, http://127.0.0.1:3000, http://app.local:8080, http://api.local:8080
 //   localhost  the same with app.localhost and api.localhost: names browsers resolve themselves
@@ -17,10 +18,15 @@ export type LabRole = (typeof LAB_ROLES)[number];
 // from which current browsers still send the victim's SameSite=Lax cookies (issue #12).
 export const ATTACKER_ROLES = ["attacker", "lookalike", "sibling"] as const;
 export type AttackerRole = (typeof ATTACKER_ROLES)[number];
-export type ServedRole = LabRole | AttackerRole;
-/** Every page an expectation file may name: the lab's, the attacker's, and the sandboxed one. */
+/**
+ * The page that plays a public website's (issue #23): served with `treat-as-public-address`, at a
+ * name under .localhost, so that it is a secure context that may ask for Local Network Access.
+ */
+export const PUBLIC_ROLE = "public";
+export type ServedRole = LabRole | AttackerRole | typeof PUBLIC_ROLE;
+/** Every page an expectation file may name: the lab's, the attacker's, the public and the sandboxed one. */
 export type PageRole = ServedRole | "sandboxed";
-export const PAGE_ROLES: readonly PageRole[] = [...LAB_ROLES, ...ATTACKER_ROLES, "sandboxed"];
+export const PAGE_ROLES: readonly PageRole[] = [...LAB_ROLES, ...ATTACKER_ROLES, PUBLIC_ROLE, "sandboxed"];
 
 export const ORIGIN_SETS = ["default", "localhost", "forwarded"] as const;
 export type OriginSet = (typeof ORIGIN_SETS)[number];
@@ -63,6 +69,7 @@ function rolePorts(env: Env, set: OriginSet, appPort: number, proxyPort: number)
       attacker: proxyPort,
       lookalike: proxyPort,
       sibling: proxyPort,
+      public: proxyPort,
     };
   }
   const ports: Record<ServedRole, number> = {
@@ -73,6 +80,7 @@ function rolePorts(env: Env, set: OriginSet, appPort: number, proxyPort: number)
     attacker: readPort(env, "LAB_ATTACKER_PORT", DEFAULTS.LAB_ATTACKER_PORT),
     lookalike: readPort(env, "LAB_LOOKALIKE_PORT", DEFAULTS.LAB_LOOKALIKE_PORT),
     sibling: readPort(env, "LAB_SIBLING_PORT", DEFAULTS.LAB_SIBLING_PORT),
+    public: readPort(env, "LAB_PUBLIC_PORT", DEFAULTS.LAB_PUBLIC_PORT),
   };
   const seen = new Map<number, ServedRole>();
   for (const [role, port] of Object.entries(ports) as [ServedRole, number][]) {
@@ -99,6 +107,7 @@ export function portVariable(role: ServedRole): string {
     attacker: "LAB_ATTACKER_PORT",
     lookalike: "LAB_LOOKALIKE_PORT",
     sibling: "LAB_SIBLING_PORT",
+    public: "LAB_PUBLIC_PORT",
   };
   return names[role];
 }
@@ -201,6 +210,7 @@ export function readLabOrigins(env: Env): LabOrigins {
           ),
           // The same site as app.local (its registrable domain): in the default set a hosts-file name.
           sibling: named(set === "localhost" ? "evil.app.localhost" : "evil.app.local", proxyPort),
+          public: named("public.localhost", proxyPort),
         };
   return {
     set,

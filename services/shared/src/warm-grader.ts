@@ -53,7 +53,13 @@ export interface WarmAnswer {
  * The options a run handed to the warm grader may have: what to check, and in which browser. No
  * path ever: the warm grader reads and writes no file a request names (issue #19).
  */
-export const WARM_OPTIONS = ["--step", "--all", "--browser", "--third-party-cookies"] as const;
+export const WARM_OPTIONS = [
+  "--step",
+  "--all",
+  "--browser",
+  "--third-party-cookies",
+  "--local-network",
+] as const;
 
 export type WarmReply =
   | { readonly kind: "answered"; readonly answer: WarmAnswer }

@@ -68,7 +68,7 @@ describe("the guide at /lab", () => {
     await using app = await startApp();
     const missing = await http(app.port, "/lab/42");
     expect(missing.status).toBe(404);
-    expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 10: see /lab\n");
+    expect(missing.body).toBe("There is no step 42. The guide has steps 1 to 11: see /lab\n");
     expect((await http(app.port, "/lab/one")).status).toBe(404);
     expect((await http(app.port, "/lab/1", { method: "POST" })).status).toBe(405);
   });

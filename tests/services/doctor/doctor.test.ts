@@ -34,6 +34,7 @@ describe("the ports the doctor checks", () => {
       "LAB_ATTACKER_PORT",
       "LAB_LOOKALIKE_PORT",
       "LAB_SIBLING_PORT",
+      "LAB_PUBLIC_PORT",
     ]);
   });
 });

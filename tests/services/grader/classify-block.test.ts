@@ -97,11 +97,19 @@ describe("a block", () => {
       },
     ],
     [
-      "a request the lab has no record of (Local Network Access)",
+      "Chromium's Local Network Access code, for a request the lab has no record of (issue #23)",
       { said: "LocalNetworkAccessPermissionDenied", record: { reached: false } },
       {
+        cause: "local-network",
+        reason: `a public website's page may not reach a local address without the user's permission, so the browser stopped ${URL} (LocalNetworkAccessPermissionDenied); it never reached the lab`,
+      },
+    ],
+    [
+      "a request the lab has no record of, stopped for another reason",
+      { said: "net::ERR_BLOCKED_BY_CLIENT", record: { reached: false } },
+      {
         cause: "other",
-        reason: `the browser blocked ${URL} before it reached the lab (LocalNetworkAccessPermissionDenied)`,
+        reason: `the browser blocked ${URL} before it reached the lab (net::ERR_BLOCKED_BY_CLIENT)`,
       },
     ],
     [

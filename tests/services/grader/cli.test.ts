@@ -74,8 +74,8 @@ describe("the grader's command line", () => {
   });
 
   it.each([
-    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 10\n"],
-    [["--all", "--step", "11"], "grader: --step: there is no step 11; the guide has steps 1 to 10\n"],
+    [["--step", "42"], "grader: --step: there is no step 42; the guide has steps 1 to 11\n"],
+    [["--all", "--step", "12"], "grader: --step: there is no step 12; the guide has steps 1 to 11\n"],
     [
       ["--all", "--expect", "x.json"],
       "grader: --all checks the guide's steps, --expect a file of your own: give one of them",
@@ -100,6 +100,10 @@ describe("the grader's command line", () => {
       { GRADER_THIRD_PARTY_COOKIES: "off" },
     ],
     [["--claims", "--step", "7"], "grader: --claims measures the guide's claims, not a step: give it alone"],
+    [
+      ["--step", "11", "--local-network", "allow"],
+      'grader: --local-network takes denied or granted, not "allow"',
+    ],
   ])("refuses %j with exit code 2 and a message", async (args, message, env: Record<string, string> = {}) => {
     const result = await run(process.execPath, [GRADER, ...args], { ...process.env, ...env });
     expect(result.code).toBe(2);

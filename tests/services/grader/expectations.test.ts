@@ -251,3 +251,43 @@ describe("judging a pair", () => {
     expect(judge({ expect: "allowed" }, { result: "blocked", cause: "cors", reason: "X" })).toBe(false);
   });
 });
+
+describe("expectations about Local Network Access (issue #23)", () => {
+  const PUBLIC = "http://public.localhost:8080";
+  const step = parseExpectations("step.json", {
+    pages: ["public"],
+    localNetworkAccess: { enforcedBy: ["chromium"] },
+    pairs: [{ page: "public", target: "app", expect: "blocked" }],
+  });
+  const run = (engine: "chromium" | "firefox", localNetwork: "denied" | "granted", localTargets = true) => ({
+    engine,
+    localNetwork,
+    publicOrigin: PUBLIC,
+    localTargets,
+  });
+
+  it("expect the public page's pairs blocked by it in the engines that enforce it, unless granted or not local", () => {
+    expect(expectationFor(step, PUBLIC, APP, run("chromium", "denied"))).toEqual({ expect: "local-network" });
+    expect(expectationFor(step, PUBLIC, APP, run("chromium", "granted"))).toEqual({ expect: "blocked" });
+    expect(expectationFor(step, PUBLIC, APP, run("firefox", "denied"))).toEqual({ expect: "blocked" });
+    expect(expectationFor(step, PUBLIC, APP, run("chromium", "denied", false))).toEqual({
+      expect: "blocked",
+    });
+    expect(expectationFor(step, APP, API, run("chromium", "denied"))).toEqual({ expect: "blocked" });
+  });
+
+  it("pass a block by Local Network Access only where it is expected, and never as CORS", () => {
+    const lna = { result: "blocked", cause: "local-network", reason: "stopped" } as const;
+    const cors = { result: "blocked", cause: "cors", reason: "MissingAllowOriginHeader" } as const;
+    expect(judge({ expect: "local-network" }, lna)).toBe(true);
+    expect(judge({ expect: "local-network" }, cors)).toBe(false);
+    expect(judge({ expect: "blocked" }, lna)).toBe(false);
+    expect(judge({ expect: "any" }, lna)).toBe(false);
+  });
+
+  it("refuse an engine it does not know", () => {
+    expect(() => parseExpectations("step.json", { localNetworkAccess: { enforcedBy: ["safari"] } })).toThrow(
+      'step.json: "localNetworkAccess" must be { "enforcedBy": [...] }, a list of chromium, firefox, webkit',
+    );
+  });
+});

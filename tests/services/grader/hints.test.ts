@@ -129,7 +129,7 @@ describe("hints", () => {
         "the port forwarder's sign-in, because the port is private. That is not a CORS verdict",
       );
       expect(hint).toContain(
-        'gh codespace ports visibility 3000:public 3001:public 8080:public 8081:public 8082:public 8083:public 8084:public -c "$CODESPACE_NAME"',
+        'gh codespace ports visibility 3000:public 3001:public 8080:public 8081:public 8082:public 8083:public 8084:public 8085:public -c "$CODESPACE_NAME"',
       );
       expect(hint).not.toContain("gp ports");
     });
@@ -140,7 +140,7 @@ describe("hints", () => {
         forwarded({ GITPOD_WORKSPACE_URL: "https://ada-ws.ws-eu10.gitpod.io" }),
       );
       expect(hint).toContain(
-        'for port in 3000 3001 8080 8081 8082 8083 8084; do gp ports visibility "$port:public"; done',
+        'for port in 3000 3001 8080 8081 8082 8083 8084 8085; do gp ports visibility "$port:public"; done',
       );
     });
 

@@ -25,7 +25,7 @@ describe("a request to the warm grader", () => {
     [["--claims"], "Unknown option '--claims'"],
   ])("refuses %o, naming what it takes", (argv, why) => {
     expect(() => parseRequest({ argv })).toThrow(
-      "the warm grader takes --step, --all, --browser, --third-party-cookies and nothing else",
+      "the warm grader takes --step, --all, --browser, --third-party-cookies, --local-network and nothing else",
     );
     expect(() => parseRequest({ argv })).toThrow(why);
   });

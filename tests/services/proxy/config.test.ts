@@ -13,6 +13,7 @@ describe("PROXY_ROUTES", () => {
       "attacker.localhost": "http://app:3000/",
       "app.local.attacker.localhost": "http://app:3000/",
       "evil.app.local": "http://app:3000/",
+      "public.localhost": "http://app:3000/",
     });
     expect(asObject(parseRoutes(defaultRoutes(readLabOrigins({}))))).toEqual(
       asObject(readProxyConfig({}).routes as Map<string, URL>),

@@ -73,6 +73,7 @@ describe("the forwarded origin set", () => {
       attacker: "https://8082.example.test",
       lookalike: "https://8083.example.test",
       sibling: "https://8084.example.test",
+      public: "https://8085.example.test",
     });
     expect(origins.ports).toEqual({
       localhost: 3000,
@@ -82,6 +83,7 @@ describe("the forwarded origin set", () => {
       attacker: 8082,
       lookalike: 8083,
       sibling: 8084,
+      public: 8085,
     });
   });
 
@@ -182,7 +184,17 @@ describe("which role a request is for", () => {
 
 describe("the proxy's names", () => {
   it.each([
-    [{}, ["app.local", "api.local", "attacker.localhost", "app.local.attacker.localhost", "evil.app.local"]],
+    [
+      {},
+      [
+        "app.local",
+        "api.local",
+        "attacker.localhost",
+        "app.local.attacker.localhost",
+        "evil.app.local",
+        "public.localhost",
+      ],
+    ],
     [
       { LAB_ORIGIN_SET: "localhost" },
       [
@@ -191,6 +203,7 @@ describe("the proxy's names", () => {
         "attacker.localhost",
         "app.localhost.attacker.localhost",
         "evil.app.localhost",
+        "public.localhost",
       ],
     ],
     [
@@ -201,6 +214,7 @@ describe("the proxy's names", () => {
         "8082.example.test",
         "8083.example.test",
         "8084.example.test",
+        "8085.example.test",
         "localhost",
         "127.0.0.1",
       ],

@@ -105,6 +105,7 @@ async function measure(config: GraderConfig, probe: BrowserProbe, claim: Claim):
       const opened = await probe.openPage(`${origin(page)}/`, {
         signedInAt: signedIn.map(origin),
         thirdPartyCookies: config.thirdPartyCookies,
+        localNetwork: config.localNetwork,
       });
       const refusedOrigins = opened.signInsRefused ?? [];
       return { tab: opened.tab, refused: signedIn.filter((role) => refusedOrigins.includes(origin(role))) };

@@ -48,7 +48,7 @@ export async function launchChromium(executablePath: string, options: EngineOpti
     get connected() {
       return browser.isConnected();
     },
-    open: async (pageUrl, { signedInAt, thirdPartyCookies }) => {
+    open: async (pageUrl, { signedInAt, thirdPartyCookies, localNetwork }) => {
       const states = await Promise.all(signedInAt.map(signedIn));
       const kept = states.filter((state): state is StorageState => state !== undefined);
       const refused = signedInAt.filter((_origin, index) => states[index] === undefined);
@@ -58,6 +58,8 @@ export async function launchChromium(executablePath: string, options: EngineOpti
       };
       const context = await browser.newContext(kept.length > 0 ? { storageState } : {});
       try {
+        // Both of Chromium's permissions, local-network and loopback-network (Playwright's name).
+        if (localNetwork === "granted") await context.grantPermissions(["local-network-access"]);
         const opened = await openTab(context, pageUrl, options.timeoutMs, thirdPartyCookies);
         return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
       } catch (error) {

@@ -76,10 +76,18 @@ export function loadOutcome(first: PageAnswer | null | undefined, error?: unknow
 export const THIRD_PARTY_COOKIES = ["shipped", "blocked"] as const;
 export type ThirdPartyCookies = (typeof THIRD_PARTY_COOKIES)[number];
 
-/** How a page is opened: where the victim signs in first, and the third-party cookie setting. */
+/**
+ * Local Network Access (issue #23): as a user who was never asked (Chromium under automation
+ * answers the prompt "deny", microsoft/playwright#37861), or as one who allowed it.
+ */
+export const LOCAL_NETWORK = ["denied", "granted"] as const;
+export type LocalNetwork = (typeof LOCAL_NETWORK)[number];
+
+/** How a page is opened: where the victim signs in first, and the user's settings. */
 export interface OpenOptions {
   readonly signedInAt: readonly string[];
   readonly thirdPartyCookies: ThirdPartyCookies;
+  readonly localNetwork: LocalNetwork;
 }
 
 export interface EngineOptions {

@@ -67,6 +67,7 @@ export function renderSummary(summary: Summary): string {
   return (
     `${summary.pairs} pairs: ${summary.allowed} allowed, ${summary.blockedCors} blocked by CORS, ` +
     `${summary.blockedOther} blocked for another reason` +
+    `${summary.localNetwork > 0 ? `, ${summary.localNetwork} by Local Network Access` : ""}` +
     `${summary.policyFailed > 0 ? `, ${summary.policyFailed} failed in your policy` : ""}` +
     `${summary.notTheLab > 0 ? `, ${summary.notTheLab} answered by something other than the lab` : ""}; ${verdict}.`
   );

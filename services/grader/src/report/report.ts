@@ -5,7 +5,12 @@
 import type { RequestKind } from "../../../shared/src/console-contract.ts";
 import type { MdnName } from "../../../shared/src/cors-rules.ts";
 import type { ClassroomResult } from "../classroom-result.ts";
-import { ENGINE_TITLES, type EngineName, type ThirdPartyCookies } from "../engines/engine.ts";
+import {
+  ENGINE_TITLES,
+  type EngineName,
+  type LocalNetwork,
+  type ThirdPartyCookies,
+} from "../engines/engine.ts";
 import type { PairExpectation } from "../expectations.ts";
 
 export type Outcome =
@@ -35,6 +40,11 @@ export type Outcome =
       readonly explained?: string;
     }
   | { readonly result: "blocked"; readonly cause: "other"; readonly reason: string }
+  /**
+   * Chromium's Local Network Access (issue #23): a public website's page may not reach a local or
+   * loopback address without the user's permission. The request never left; not a CORS decision.
+   */
+  | { readonly result: "blocked"; readonly cause: "local-network"; readonly reason: string }
   /** The student's policy failed on the request: not a CORS decision, whatever the browser did. */
   | { readonly result: "blocked"; readonly cause: "policy"; readonly reason: string }
   /**
@@ -63,6 +73,8 @@ export interface Summary {
   readonly allowed: number;
   readonly blockedCors: number;
   readonly blockedOther: number;
+  /** Blocked by Local Network Access before the request left the browser (issue #23). */
+  readonly localNetwork: number;
   /** Pairs on which the student's policy failed. */
   readonly policyFailed: number;
   /** Pairs answered by something other than the lab (a port forwarder's sign-in). */
@@ -89,6 +101,8 @@ export interface Report {
   readonly browser: string;
   /** Third-party cookies as the engine ships them, or withheld by Chromium too (issue #20). */
   readonly thirdPartyCookies: ThirdPartyCookies;
+  /** Local Network Access as a user never asked, or who allowed it (issue #23). */
+  readonly localNetwork: LocalNetwork;
   /** Where the browser kept no session cookie when it signed in as the victim (issue #20). */
   readonly signInsRefused: readonly string[];
   readonly origins: readonly string[];
@@ -116,7 +130,9 @@ export const reportsOf = (run: GradedRun): Report[] => run.checks.flatMap((check
 export const describeExpected = (expected: PairExpectation) =>
   (expected.expect === "blocked"
     ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
-    : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`) +
+    : expected.expect === "local-network"
+      ? "blocked (Local Network Access)"
+      : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`) +
   (expected.secret === "read" ? ", secret read" : "");
 
 export const describeGot = (got: Outcome) => {
@@ -126,6 +142,7 @@ export const describeGot = (got: Outcome) => {
   }
   if (got.cause === "policy") return "your policy failed";
   if (got.cause === "forwarder") return "not the lab's answer";
+  if (got.cause === "local-network") return "blocked (Local Network Access)";
   return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
 };
 

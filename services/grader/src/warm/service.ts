@@ -129,6 +129,7 @@ export function parseRequest(data: unknown): WarmRequest {
         all: { type: "boolean" },
         browser: { type: "string" },
         "third-party-cookies": { type: "string" },
+        "local-network": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
