@@ -21,6 +21,7 @@ import {
   stopWarm,
   withPolicyServed,
 } from "../support/grading.ts";
+import { http } from "../support/http.ts";
 import { labOrigins, stack } from "../support/stack.ts";
 
 const info = stack();
@@ -251,6 +252,73 @@ describe("through the warm engines service", () => {
         expect(shipped.code, shipped.stdout + shipped.stderr).toBe(0);
         const [report] = await readReports(info);
         expect(stolen(report)).toEqual(["http://app.local:8080 -> http://localhost:3000"]);
+      });
+    });
+  });
+
+  describe("step 11's public page (issue #23)", () => {
+    const PUBLIC = "http://public.localhost:8080";
+    const fromPublic = (report: Report | undefined) =>
+      report?.pairs.filter((pair) => pair.page === PUBLIC) ?? [];
+
+    it("is stopped by Local Network Access in Chromium, never counted as CORS, and reaches no server; Firefox and WebKit let CORS decide", async () => {
+      const graded = await inEngines(["--step", "11"]);
+      expect(graded.code, graded.stdout + graded.stderr).toBe(0);
+      const reports = await byEngine();
+      for (const { got } of fromPublic(reports.get("chromium")))
+        expect(got).toMatchObject({
+          result: "blocked",
+          cause: "local-network",
+          reason: expect.stringContaining("(LocalNetworkAccessPermissionDenied); it never reached the lab"),
+        });
+      expect(fromPublic(reports.get("chromium"))).toHaveLength(4);
+      expect(reports.get("chromium")?.summary.localNetwork).toBe(4);
+      for (const engine of ["firefox", "webkit"]) {
+        expect(fromPublic(reports.get(engine)), engine).toHaveLength(4);
+        for (const { got } of fromPublic(reports.get(engine)))
+          expect(got, engine).toMatchObject({
+            result: "blocked",
+            cause: "cors",
+            rule: "CORSMissingAllowOrigin",
+          });
+      }
+      // Chromium's requests never arrived: the app has no line with the public page's Origin.
+      await http(info.appPort, "/requests.json", { method: "DELETE" });
+      const again = await inChromium(["--step", "11"]);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      const log = JSON.parse((await http(info.appPort, "/requests.json")).body) as {
+        entries: { origin?: string; path: string }[];
+      };
+      expect(log.entries.filter((entry) => entry.origin === PUBLIC)).toEqual([]);
+      expect(log.entries.filter((entry) => entry.path.includes("?console=")).length).toBeGreaterThan(0);
+    });
+
+    it("once granted, lets the policy decide as from any page: reflect-any-origin opens every origin to it", async () => {
+      await withPolicyServed(info, `./lab/${step10.folder}/mistakes/reflect-any-origin`, async () => {
+        const granted = await inChromium(["--step", "11", "--local-network", "granted"]);
+        expect(granted.code, granted.stdout + granted.stderr).toBe(1);
+        const [report] = await readReports(info);
+        expect(report?.localNetwork).toBe("granted");
+        expect(fromPublic(report).map((pair) => pair.got.result)).toEqual([
+          "allowed",
+          "allowed",
+          "allowed",
+          "allowed",
+        ]);
+        const denied = await inChromium(["--step", "11"]);
+        expect(denied.code, denied.stdout + denied.stderr).toBe(0);
+        const [stopped] = await readReports(info);
+        for (const { got } of fromPublic(stopped)) expect(got).toMatchObject({ cause: "local-network" });
+      });
+    });
+
+    it("once granted, is blocked by CORS under the final solution, which does not trust it", async () => {
+      await withPolicyServed(info, `./lab/${step10.folder}/solution`, async () => {
+        const granted = await inChromium(["--step", "11", "--local-network", "granted"]);
+        expect(granted.code, granted.stdout + granted.stderr).toBe(0);
+        const [report] = await readReports(info);
+        for (const { got } of fromPublic(report))
+          expect(got).toMatchObject({ result: "blocked", cause: "cors" });
       });
     });
   });
