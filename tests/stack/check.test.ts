@@ -144,8 +144,12 @@ describe("the command line beside the warm grader", () => {
     expect(graded.code, graded.stderr).toBe(0);
     expect(graded.stdout).toContain("every pair as expected");
     const after = (await compose(info, ["--profile", "check", "logs", "warm-grader"])).stdout;
-    // The command line names its engine (GRADER_BROWSER, here the default) when it hands a run over.
-    const runs = (logs: string) => logs.split('graded argv="--step 3 --browser chromium"').length;
+    // The command line names its engine and the user's settings (its variables, here the defaults)
+    // when it hands a run over.
+    const runs = (logs: string) =>
+      logs.split(
+        'graded argv="--step 3 --browser chromium --third-party-cookies shipped --local-network denied"',
+      ).length;
     expect(runs(after)).toBe(runs(before) + 1);
   });
 });

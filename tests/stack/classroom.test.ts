@@ -119,7 +119,7 @@ describe("npm run grade:class", () => {
       const result = expectValidResult(
         JSON.parse(await readFile(join(outDir, student, "result.json"), "utf8")),
       );
-      expect(result.tests.length).toBe(10);
+      expect(result.tests.length).toBe(11);
       const row = gradebook.find((line) => line.startsWith(`${student},`)) as string;
       expect(result.score, student).toBe(Number(row.split(",")[1]));
       const junit = await readFile(join(outDir, student, "origin-matrix.junit.xml"), "utf8");

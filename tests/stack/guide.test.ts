@@ -138,8 +138,8 @@ describe("grading every step at once (--all)", () => {
         classroom: "web-101",
         owner: "ada",
         submission: "submit/20261125T120000Z-abc1234",
-        score: 10,
-        "max-score": 10,
+        score: steps.length,
+        "max-score": steps.length,
       });
     });
   });

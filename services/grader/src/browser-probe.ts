@@ -232,6 +232,12 @@ export class BrowserProbe {
     } catch (error) {
       return { silent: firstLine(error) };
     }
+    // The app's record is asked for at once, while the engine's words may still be on their way:
+    // the request log is a ring, and on a busy run other pages' requests would push it out.
+    const recorded =
+      shown.mark === undefined
+        ? Promise.resolve(undefined)
+        : this.#client.explain(target, shown.mark, kind === "credentialed");
     const said = await tab.blockReason(`${url} ${shown.run}`, REASON_GRACE_MS);
     const preflighted = kind === "preflight";
     // Whatever the browser says, a block counts as CORS only if the lab gave the answer it judged.
@@ -241,9 +247,7 @@ export class BrowserProbe {
         preflighted ? "OPTIONS" : "GET",
         preflighted ? { origin: shown.origin ?? "null", "access-control-request-method": "PUT" } : {},
       ),
-      shown.mark === undefined
-        ? Promise.resolve(undefined)
-        : this.#client.explain(target, shown.mark, kind === "credentialed"),
+      recorded,
     ]);
     return classifyBlock({
       engine: this.#engine.name,
