@@ -4,8 +4,8 @@
 // is a POST that makes the lab do work and writes the student's report, the kind of request step 10
 // teaches a server to refuse from other origins, same-site ones included.
 import type { Request, RequestHandler, Response } from "express";
+import { escapeHtml } from "../../shared/src/html.ts";
 import { askWarmGrader, type CheckView, type WarmReply } from "../../shared/src/warm-grader.ts";
-import { escapeHtml } from "./html.ts";
 
 /** Where the result goes in a step's page (guide.ts leaves this mark). */
 export const CHECK_MARK = "<!-- check -->";

@@ -4,11 +4,11 @@ import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Request, RequestHandler, Response } from "express";
 import { Marked, type Token, type Tokens } from "marked";
+import { escapeHtml } from "../../shared/src/html.ts";
 import { type LabStep, ManifestError, readManifest } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
 import type { Logger } from "../../shared/src/log.ts";
 import { CHECK_MARK, checkHandler, checkSection, START_GRADER } from "./check-button.ts";
-import { escapeHtml } from "./html.ts";
 import { GUIDE_CSP, layout, sendPage } from "./page.ts";
 
 export interface Guide {

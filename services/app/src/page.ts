@@ -1,8 +1,8 @@
 import type { Response } from "express";
 import { CONSOLE, type RequestKind } from "../../shared/src/console-contract.ts";
+import { escapeHtml } from "../../shared/src/html.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
 import type { LinkedPolicyStatus } from "../../shared/src/policy-protocol.ts";
-import { escapeHtml } from "./html.ts";
 import type { LoggedRequest } from "./request-log.ts";
 
 // The console fetches other origins, so connect-src stays open; everything else is this origin only.

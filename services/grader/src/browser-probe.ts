@@ -187,17 +187,17 @@ export class BrowserProbe {
    * browser could not load. Undefined when the lab answered it.
    */
   async #notTheLab(url: string): Promise<Outcome | undefined> {
-    const outcome = classifyBlock({
+    const answered = await this.#client.ask(url, "GET", {});
+    // The lab answered: whatever kept the browser from the page was the browser's, not evidence.
+    if (!("error" in answered) && answered.fromLab) return undefined;
+    return classifyBlock({
       engine: this.#engine.name,
       url,
       said: undefined,
-      answered: await this.#client.ask(url, "GET", {}),
+      answered,
       record: undefined,
       explained: undefined,
     });
-    return outcome.result === "blocked" && (outcome.cause === "other" || outcome.cause === "forwarder")
-      ? outcome
-      : undefined;
   }
 
   /** The outcome of one request from the console; `silent` when the console did not answer at all. */
@@ -256,6 +256,7 @@ export class BrowserProbe {
       answered,
       record,
       explained: shown.rule,
+      shown: shown.text,
     });
   }
 }

@@ -21,6 +21,8 @@ export interface BlockEvidence {
   readonly record: Explanation | undefined;
   /** The rule the page's console named (from the same record, on a page that could read it). */
   readonly explained: string | undefined;
+  /** What the page's console said of the block, in its words. */
+  readonly shown?: string;
 }
 
 /** Chromium's CORS error codes for Local Network Access, in plain words. */
@@ -94,6 +96,9 @@ export function classifyBlock(evidence: BlockEvidence): Outcome {
   return {
     result: "blocked",
     cause: "other",
-    reason: reading.kind === "not-cors" ? reading.said : "blocked without a reason",
+    reason:
+      reading.kind === "not-cors"
+        ? reading.said
+        : `blocked without a reason${evidence.shown ? `; the page said: ${evidence.shown}` : ""}`,
   };
 }

@@ -4,6 +4,7 @@ import { DEFAULTS } from "../../shared/src/defaults.ts";
 import { ConfigError, type Env, readInteger, readString } from "../../shared/src/env.ts";
 import { DEFAULT_LAB_DIR } from "../../shared/src/lab-manifest.ts";
 import { type LabOrigins, readLabOrigins } from "../../shared/src/lab-origins.ts";
+import { type ApiCheck, readApiCheck } from "./api/api-options.ts";
 import { readSubmissionIdentity, type SubmissionIdentity } from "./classroom-result.ts";
 import {
   ENGINES,
@@ -25,6 +26,8 @@ export interface GraderConfig {
   readonly all: boolean;
   /** Measure the guide's claims about browsers (lab/claims.json) instead of grading (issue #20). */
   readonly claims: boolean;
+  /** The student's own API, asked from the pages they name, instead of the lab (issue #25). */
+  readonly api: ApiCheck | undefined;
   readonly labDir: string;
   readonly reportDir: string;
   /**
@@ -53,6 +56,8 @@ export interface GraderConfig {
 
 export const USAGE = `Usage: grader [--step N | --all [--step N] | --expect FILE | --claims] [--browser B]
               [--third-party-cookies C] [--local-network L] [--report-dir DIR] [--json]
+       grader --api URL [--from ORIGINS] [--not-from ORIGINS] [--kinds K] [--method M]
+              [--header "Name: value"]... [--browser B] [--report-dir DIR]
 
 Loads each lab origin's page in a browser, fetches every other origin's /headers from it, and
 compares what the browser allowed or blocked with what is expected.
@@ -62,6 +67,17 @@ compares what the browser allowed or blocked with what is expected.
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
   --claims           measure what the guide says browsers do (lab/claims.json) in each engine of
                      the run, and say which claims hold; writes claims.json to the report folder
+  --api URL          your own API instead of the lab: each page origin calls URL from a page the
+                     grader gives it, and the browser's verdict is explained; http://localhost:PORT
+                     is your machine (reached as GRADER_HOST_MACHINE, host.docker.internal)
+  --from ORIGINS     page origins, with commas, that your API should let read it (they need no
+                     server: http://localhost:PORT or http://127.0.0.1:PORT); default: the lab's four,
+                     reported either way
+  --not-from ORIGINS page origins that your API should refuse (default: http://attacker.localhost:8080)
+  --kinds K          simple, preflight and/or credentialed, with commas (default: simple)
+  --method M         the preflighted request's method (default: PUT)
+  --header H         a header of the preflighted request, "Name: value", again for more
+                     (default: "Content-Type: application/json")
   --browser B        chromium (default: GRADER_BROWSER or chromium), firefox, webkit, or all;
                      Firefox and WebKit are in the engines image (npm run grade:engines)
   --third-party-cookies C
@@ -113,6 +129,12 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     step?: string;
     all?: boolean;
     claims?: boolean;
+    api?: string;
+    from?: string;
+    "not-from"?: string;
+    kinds?: string;
+    method?: string;
+    header?: string[];
     expect?: string;
     browser?: string;
     "third-party-cookies"?: string;
@@ -127,6 +149,12 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
         step: { type: "string" },
         all: { type: "boolean" },
         claims: { type: "boolean" },
+        api: { type: "string" },
+        from: { type: "string" },
+        "not-from": { type: "string" },
+        kinds: { type: "string" },
+        method: { type: "string" },
+        header: { type: "string", multiple: true },
         expect: { type: "string" },
         browser: { type: "string" },
         "third-party-cookies": { type: "string" },
@@ -147,21 +175,35 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   if (values.all && values.expect !== undefined) {
     throw new UsageError("--all checks the guide's steps, --expect a file of your own: give one of them");
   }
+  if (
+    values.api !== undefined &&
+    (values.step !== undefined || values.all || values.expect !== undefined || values.claims)
+  ) {
+    throw new UsageError(
+      "--api checks your own API, not the lab: give it without --step, --all, --expect or --claims",
+    );
+  }
+  const apiOnly = (["from", "not-from", "kinds", "method", "header"] as const).find(
+    (flag) => values[flag] !== undefined && values.api === undefined,
+  );
+  if (apiOnly !== undefined) throw new UsageError(`--${apiOnly} goes with --api URL`);
   if (values.claims && (values.step !== undefined || values.all || values.expect !== undefined)) {
     throw new UsageError("--claims measures the guide's claims, not a step: give it alone");
   }
   if (values.step !== undefined && !/^[1-9]\d{0,2}$/.test(values.step)) {
     throw new UsageError(`--step takes a step number such as 3, not ${JSON.stringify(values.step)}`);
   }
+  const origins = readLabOrigins(env);
   const fromGuide = values.step !== undefined || values.all === true;
   const expectFile = fromGuide ? "" : (values.expect ?? readString(env, "GRADER_EXPECT", ""));
   const reportDir = values["report-dir"] ?? readString(env, "GRADER_REPORT_DIR", DEFAULTS.REPORTS_DIR);
   return {
-    origins: readLabOrigins(env),
+    origins,
     expectFile: expectFile === "" ? undefined : expectFile,
     step: values.step === undefined ? undefined : Number(values.step),
     all: values.all === true,
     claims: values.claims === true,
+    api: values.api === undefined ? undefined : readApiCheck({ ...values, api: values.api }, env, origins),
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir,
     reportDirShown: values["report-dir"] ?? readString(env, "REPORTS_DIR", reportDir),

@@ -4,6 +4,8 @@
 // Every way it can end is an exit code (exit-codes.ts); nothing here calls process.exit.
 import { ConfigError, type Env } from "../../shared/src/env.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
+import { ApiOptionError } from "./api/api-options.ts";
+import { runApi } from "./api/run-api.ts";
 import type { BrowserProbe, PageKeeper } from "./browser-probe.ts";
 import { type BrowserSource, OWN_BROWSER } from "./browser-source.ts";
 import { type Check, resolveChecks } from "./check-list.ts";
@@ -57,6 +59,7 @@ export async function runGrader(
       return EXIT.pass;
     }
     if (config.claims) return await runClaims(config, terminal, options.browsers ?? OWN_BROWSER);
+    if (config.api) return await runApi(config, config.api, terminal, options.browsers ?? OWN_BROWSER);
     return await grade(config, await resolveChecks(config), terminal, options);
   } catch (error) {
     const { code, message } = asExit(error);
@@ -73,7 +76,8 @@ function asExit(error: unknown): GraderExit {
     error instanceof ConfigError ||
     error instanceof ExpectationsError ||
     error instanceof ManifestError ||
-    error instanceof ClaimsError
+    error instanceof ClaimsError ||
+    error instanceof ApiOptionError
   ) {
     return new GraderExit(EXIT.usage, error.message);
   }

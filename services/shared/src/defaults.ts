@@ -48,6 +48,7 @@ export const DEFAULTS = {
   GRADER_HOST_RESOLVER_RULES: "MAP *.localhost proxy",
   GRADER_THIRD_PARTY_COOKIES: "shipped",
   GRADER_LOCAL_NETWORK: "denied",
+  GRADER_HOST_MACHINE: "host.docker.internal",
   CHROMIUM_PATH: "/usr/bin/chromium",
   // Which engines a run uses (issue #14): chromium, firefox, webkit, or all; the engines image
   // (`npm run grade:engines`) has all three, the grader image Chromium alone.

@@ -54,6 +54,12 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
     open: async (pageUrl, { signedInAt }) => {
       const context = await browser.createBrowserContext();
       try {
+        // Signed in first, each in a tab of its own that is closed again, and only then the page's
+        // own tab: a sign-in tab still open beside it was seen to fail a warm Firefox's requests.
+        const refused: string[] = [];
+        for (const origin of signedInAt) {
+          if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
+        }
         const page = await context.newPage();
         page.setDefaultTimeout(options.timeoutMs);
         const reasons = keyedEvents();
@@ -68,10 +74,6 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
           blockReason: (key, waitMs) => reasons.next(key, waitMs),
           close: () => context.close(),
         };
-        const refused: string[] = [];
-        for (const origin of signedInAt) {
-          if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
-        }
         const loaded = { tab, ...(await load(page, pageUrl, options.timeoutMs)) };
         return refused.length > 0 ? { ...loaded, signInsRefused: refused } : loaded;
       } catch (error) {

@@ -28,7 +28,8 @@ export function relayedPorts(origins: readonly string[], hostResolverRules: stri
   return ports;
 }
 
-function listen(port: number, host: string, to: string): Promise<net.Server | undefined> {
+/** Relays `host:port` to `to` (host:port); undefined when the port is taken here already. */
+export function relayPort(port: number, host: string, to: string): Promise<net.Server | undefined> {
   const [toHost, toPort] = [to.slice(0, to.lastIndexOf(":")), Number(to.slice(to.lastIndexOf(":") + 1))];
   const server = net.createServer((socket) => {
     const upstream = net.connect(toPort, toHost);
@@ -57,7 +58,7 @@ export async function relayLoopbackNames(
     const key = `${port} ${to}`;
     let relay = relays.get(key);
     if (relay === undefined) {
-      const servers = await Promise.all([listen(port, "127.0.0.1", to), listen(port, "::1", to)]);
+      const servers = await Promise.all([relayPort(port, "127.0.0.1", to), relayPort(port, "::1", to)]);
       relay = { servers: servers.filter((server) => server !== undefined), users: 0 };
       relays.set(key, relay);
     }

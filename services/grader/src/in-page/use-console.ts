@@ -14,6 +14,7 @@ interface Field {
 /** The console's outcome element (and the form): what it shows is in its data attributes. */
 interface OutcomeElement {
   readonly dataset: Record<string, string | undefined>;
+  readonly textContent: string | null;
 }
 declare const document: {
   getElementById(id: string): (Field & OutcomeElement & { requestSubmit(): void; click(): void }) | null;
@@ -50,6 +51,8 @@ export interface ConsoleOutcome {
   readonly mark: string | undefined;
   /** The page's URL's origin (a sandboxed page's own origin is opaque; this is where it was served). */
   readonly origin: string;
+  /** What the console says of the outcome, in its own words (the start of it). */
+  readonly text: string;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
     secret: outcome.dataset[data.secret],
     mark: outcome.dataset[data.mark],
     origin: location.origin,
+    text: (outcome.textContent ?? "").slice(0, 300),
   };
 }
 

@@ -37,6 +37,8 @@ export function whatRan(report: Report): string {
     report.signInsRefused.length > 0
       ? `; the browser kept no session cookie at ${report.signInsRefused.join(" and ")}`
       : "";
+  if (report.api !== undefined)
+    return `${browserOf(report)}, ${report.pageCount} page origins, each a ${report.api.request} of ${report.api.url}`;
   return `${browserOf(report)}, ${report.pageCount} page origins x ${report.origins.length} lab origins, each pair a ${REQUESTS[report.request]}${of}${signedIn}${cookies}${refused}`;
 }
 

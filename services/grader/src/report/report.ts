@@ -34,8 +34,11 @@ export type Outcome =
       readonly rule?: MdnName;
       /** The engine's own words (Firefox, WebKit). */
       readonly said?: string;
-      /** Set when the rule was told by the lab's record of the request rather than the engine's words alone. */
-      readonly evidence?: "the lab's record";
+      /**
+       * Set when the rule was told by the lab's record of the request (or, for the student's own API,
+       * by its answer to the grader) rather than the engine's words alone.
+       */
+      readonly evidence?: "the lab's record" | "the server's answer";
       /** The rule the page's console named for the block, from the app's own record (issue #12). */
       readonly explained?: string;
     }
@@ -96,6 +99,11 @@ export interface Report {
   readonly durationMs: number;
   /** Starting the browser, and running every pair once it is up. */
   readonly timings: { readonly launchMs: number; readonly matrixMs: number };
+  /**
+   * The student's API, when the check is of it (--api, issue #25): the one target of every pair,
+   * and its request in words (their own method and headers).
+   */
+  readonly api?: { readonly url: string; readonly request: string };
   /** The engine the check ran in (issue #14), and its version. */
   readonly engine: EngineName;
   readonly browser: string;

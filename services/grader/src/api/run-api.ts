@@ -1,0 +1,347 @@
+// `grader --api URL` (issue #25): the lab's browsers pointed at the student's own API. Each page
+// origin (`--from`, `--not-from`) gets a page (the lab's own, or one the grader serves on this
+// machine's loopback), makes each kind of request to the API from it, and the browser's verdict is
+// read with the engine's own reason and, for a CORS block, the rule the API's answer fails, in the
+// lab's words, from the same request asked by the grader itself. The reports are the grader's usual
+// ones; exit 0 when every page origin got what its flag says, 1 when one did not.
+import type { RequestKind } from "../../../shared/src/console-contract.ts";
+import {
+  type CheckedRequest,
+  type CorsRule,
+  explainRule,
+  isCorsRule,
+} from "../../../shared/src/cors-rules.ts";
+import type { BrowserProbe } from "../browser-probe.ts";
+import type { BrowserSource } from "../browser-source.ts";
+import { classroomResult } from "../classroom-result.ts";
+import type { GraderConfig } from "../config.ts";
+import { type EngineName, runKey } from "../engines/engine.ts";
+import { relayPort } from "../engines/loopback-relay.ts";
+import { readReason } from "../engines/reasons.ts";
+import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
+import type { PairExpectation } from "../expectations.ts";
+import { type ApiCalled, callApi } from "../in-page/call-api.ts";
+import { LabClient } from "../lab-client.ts";
+import { judge, summarize } from "../matrix.ts";
+import { renderReportFiles } from "../report/files.ts";
+import type { CheckRun, GradedRun, Outcome, PairResult, Report } from "../report/report.ts";
+import { renderCheck, type Terminal } from "../report/terminal.ts";
+import { becomeOwnerOf } from "../report-owner.ts";
+import { writeReports } from "../run.ts";
+import type { ApiCheck } from "./api-options.ts";
+import { servePages } from "./page-documents.ts";
+import { askServer, type ServerView, unsafeHeaderNames } from "./server-check.ts";
+
+/** How long, after a blocked request, to wait for the engine's words that name the reason. */
+const REASON_GRACE_MS = 2000;
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const LOCAL_NETWORK_CODES = new Set([
+  "LocalNetworkAccessPermissionDenied",
+  "InsecureLocalNetwork",
+  "InvalidLocalNetworkAccess",
+]);
+
+interface Asking {
+  readonly kind: RequestKind;
+  readonly request: (origin: string) => CheckedRequest;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly words: string;
+}
+
+function askings(api: ApiCheck): Asking[] {
+  return api.kinds.map((kind): Asking => {
+    const headers = kind === "preflight" ? api.headers : {};
+    const method = kind === "preflight" ? api.method : "GET";
+    const unsafe = unsafeHeaderNames(headers);
+    const words =
+      kind === "preflight"
+        ? `${method}${unsafe.length > 0 ? ` with ${Object.keys(headers).join(", ")}` : ""}`
+        : kind === "credentialed"
+          ? "GET with credentials"
+          : "simple GET";
+    return {
+      kind,
+      headers,
+      words,
+      request: (origin) => ({ origin, method, credentials: kind === "credentialed", unsafeHeaders: unsafe }),
+    };
+  });
+}
+
+export async function runApi(
+  config: GraderConfig,
+  api: ApiCheck,
+  terminal: Terminal,
+  browsers: BrowserSource,
+): Promise<ExitCode> {
+  becomeOwnerOf(config.reportDir);
+  const target = new URL(api.url);
+  // The student's own machine, seen from the grader: its localhost ports are relayed there, so that
+  // the browser, and the API, see http://localhost:PORT as the student wrote it.
+  const relays = LOOPBACK.has(target.hostname) ? await relayToMachine(target, api.hostMachine) : [];
+  if (relays.length > 0)
+    terminal.out(
+      `Your machine's ${target.host} is reached from the grader's container as ${api.hostMachine}:${portOf(target)}.\n`,
+    );
+  const lab = new Set(Object.values(config.origins.byRole));
+  const pages = await servePages([...api.from, ...api.notFrom].filter((origin) => !lab.has(origin)));
+  if (pages.taken.length > 0)
+    terminal.out(
+      `Not the grader's page: ${pages.taken.join(", ")} ${pages.taken.length > 1 ? "are" : "is"} answered by another program here (the lab's own ports are 3000 and the warm grader's), so its pairs say what loaded instead.\n`,
+    );
+  const client = new LabClient({
+    hostResolverRules: config.hostResolverRules,
+    trustedCertificates: config.trustedCertificates,
+    timeoutMs: config.timeoutMs,
+  });
+  const startedAt = new Date();
+  try {
+    const byEngine = await Promise.all(
+      config.browsers.map(async (engine) => {
+        let probe: BrowserProbe;
+        try {
+          probe = await browsers.acquire(config, client, engine);
+        } catch (error) {
+          throw new GraderExit(EXIT.browser, (error as Error).message.split("\n")[0] ?? "");
+        }
+        try {
+          const reports: Report[] = [];
+          for (const asking of askings(api)) reports.push(await checkKind(config, api, probe, asking));
+          return reports;
+        } finally {
+          await browsers.release(probe);
+        }
+      }),
+    );
+    const checks: CheckRun[] = askings(api).map((asking, index) => ({
+      name: `Your API: ${asking.words} of ${api.url}`,
+      reports: byEngine.map((reports) => reports[index] as Report),
+    }));
+    for (const { reports } of checks) terminal.out(renderCheck(reports, checks.length > 1));
+    const graded = checks.map(({ name, reports }) => {
+      const failed = reports.filter((report) => report.summary.failed > 0);
+      return {
+        name,
+        passed: failed.length === 0,
+        message: failed.length === 0 ? "every page origin as expected" : "some page origin not as expected",
+        browsers: Object.fromEntries(reports.map((report) => [report.engine, report.summary.failed === 0])),
+      };
+    });
+    const run: GradedRun = { checks, result: classroomResult(config.identity, graded, startedAt) };
+    terminal.out(await writeReports(config, renderReportFiles(run)));
+    return graded.every((check) => check.passed) ? EXIT.pass : EXIT.mismatch;
+  } finally {
+    await pages.close();
+    await Promise.all(relays.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+const portOf = (url: URL) => Number(url.port || (url.protocol === "https:" ? 443 : 80));
+
+async function relayToMachine(target: URL, hostMachine: string) {
+  const port = portOf(target);
+  const servers = await Promise.all(
+    ["127.0.0.1", "::1"].map((host) => relayPort(port, host, `${hostMachine}:${port}`)),
+  );
+  return servers.filter((server) => server !== undefined);
+}
+
+/** One kind of request from every page origin, in one engine. */
+async function checkKind(
+  config: GraderConfig,
+  api: ApiCheck,
+  probe: BrowserProbe,
+  asking: Asking,
+): Promise<Report> {
+  const startedAt = new Date();
+  const pages = [...api.from, ...api.notFrom];
+  const pairs: (PairResult & { readonly hint: string | undefined })[] = [];
+  for (const page of pages) {
+    const expected: PairExpectation = {
+      expect: api.notFrom.includes(page) ? "blocked" : api.fromGiven ? "allowed" : "any",
+    };
+    const got = await fromPage(config, api, probe, asking, page);
+    const result: PairResult = {
+      page,
+      target: api.url,
+      expected,
+      got: got.outcome,
+      pass: judge(expected, got.outcome),
+    };
+    pairs.push({ ...result, hint: result.pass ? undefined : hintFor(result, got.server, asking) });
+  }
+  return {
+    title: `Your API: ${asking.words} of ${api.url}`,
+    expectations: "--api",
+    request: asking.kind,
+    asked: { path: new URL(api.url).pathname, signedIn: [] },
+    api: { url: api.url, request: asking.words },
+    pageCount: pages.length,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    timings: { launchMs: 0, matrixMs: Date.now() - startedAt.getTime() },
+    engine: probe.engine,
+    browser: probe.version(),
+    thirdPartyCookies: config.thirdPartyCookies,
+    localNetwork: config.localNetwork,
+    signInsRefused: [],
+    origins: [api.url],
+    summary: summarize(pairs),
+    pairs,
+  };
+}
+
+/** One request from one page: what the browser did, and what the API answered the grader. */
+async function fromPage(
+  config: GraderConfig,
+  api: ApiCheck,
+  probe: BrowserProbe,
+  asking: Asking,
+  page: string,
+): Promise<{ outcome: Outcome; server: ServerView | undefined }> {
+  let opened: Awaited<ReturnType<BrowserProbe["openPage"]>>;
+  try {
+    opened = await probe.openPage(`${page}/`, {
+      signedInAt: [],
+      thirdPartyCookies: config.thirdPartyCookies,
+      localNetwork: config.localNetwork,
+    });
+  } catch (error) {
+    return {
+      outcome: { result: "blocked", cause: "other", reason: (error as Error).message.split("\n")[0] ?? "" },
+      server: undefined,
+    };
+  }
+  try {
+    const request = asking.request(page);
+    const called: ApiCalled = await opened.tab.evaluate(callApi, {
+      url: api.url,
+      init: {
+        method: request.method,
+        credentials: request.credentials ? "include" : "same-origin",
+        headers: asking.headers,
+        ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: "{}" }),
+      },
+      timeoutMs: config.timeoutMs,
+    });
+    if (called.seen === "allowed")
+      return { outcome: { result: "allowed", status: called.status, requestId: null }, server: undefined };
+    if (called.timedOut) {
+      return {
+        outcome: {
+          result: "blocked",
+          cause: "other",
+          reason: `${api.url} did not answer within ${config.timeoutMs} ms (GRADER_TIMEOUT_MS): not a CORS verdict`,
+        },
+        server: undefined,
+      };
+    }
+    const [said, server] = await Promise.all([
+      opened.tab.blockReason(runKey(api.url), REASON_GRACE_MS),
+      askServer(api.url, request, asking.headers, config.timeoutMs),
+    ]);
+    return { outcome: readBlock(probe.engine, api, said, server), server };
+  } finally {
+    await opened.tab.close().catch(() => undefined);
+  }
+}
+
+/** What a block was, from the engine's words and the API's answer to the grader. */
+export function readBlock(
+  engine: EngineName,
+  api: ApiCheck,
+  said: string | undefined,
+  server: ServerView,
+): Outcome {
+  if (said !== undefined && LOCAL_NETWORK_CODES.has(said)) {
+    return {
+      result: "blocked",
+      cause: "local-network",
+      reason: `Local Network Access stopped the request to ${api.url} (${said}): a public website's page needs the user's permission to reach it`,
+    };
+  }
+  const failed = [server.preflight, server.actual].find((asked) => asked?.kind === "failed");
+  if (failed?.kind === "failed") {
+    const machine = LOOPBACK.has(new URL(api.url).hostname)
+      ? ` From the grader, your machine is ${api.hostMachine}: is your API listening on all of its addresses (0.0.0.0), not only 127.0.0.1?`
+      : "";
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: `nothing answered ${api.url} (${failed.error}): not a CORS verdict. Is your API running?${machine}`,
+    };
+  }
+  // A redirect is not the API's answer (a sign-in page, most often): name it, whatever CORS
+  // headers it carried. A preflight may not be redirected at all.
+  const redirected = [server.preflight, server.actual].find(
+    (asked) => asked?.kind === "answer" && asked.answer.status >= 300 && asked.answer.status < 400,
+  );
+  if (redirected?.kind === "answer") {
+    return {
+      result: "blocked",
+      cause: "other",
+      reason: `${api.url} answered ${redirected.answer.status} to ${redirected.location ?? "nowhere"}: a redirect (to a sign-in page?), not an answer of its own, so not a CORS verdict`,
+    };
+  }
+  const reading = readReason(engine, said, server.rule);
+  if (reading.kind === "cors") {
+    return {
+      result: "blocked",
+      cause: "cors",
+      reason: reading.code,
+      ...(reading.rule ? { rule: reading.rule } : {}),
+      ...(reading.said ? { said: reading.said } : {}),
+      ...(reading.fromRecord ? { evidence: "the server's answer" as const } : {}),
+      ...(server.rule ? { explained: server.rule } : {}),
+    };
+  }
+  if (reading.kind === "not-cors") return { result: "blocked", cause: "other", reason: reading.said };
+  return { result: "blocked", cause: "other", reason: "blocked without a reason" };
+}
+
+/** What the API sent and what it would have to send, for the rule its answer failed. */
+function sentAndNeeded(rule: CorsRule, server: ServerView, request: CheckedRequest): string {
+  const answer =
+    (rule.startsWith("Preflight") || rule.endsWith("ByPreflightResponse")
+      ? server.preflight
+      : server.actual) ?? server.actual;
+  const headers = answer?.kind === "answer" ? answer.answer.headers : {};
+  const shown = (name: string) => headers[name.toLowerCase()] ?? "(none)";
+  if (rule.endsWith("ByPreflightResponse")) {
+    const name = rule.startsWith("Method") ? "Access-Control-Allow-Methods" : "Access-Control-Allow-Headers";
+    const needed = rule.startsWith("Method") ? request.method : request.unsafeHeaders.join(", ");
+    return ` It sent ${name}: ${shown(name)}; it would have to list ${needed}.`;
+  }
+  if (rule.endsWith("InvalidStatus"))
+    return ` It answered the preflight ${answer?.kind === "answer" ? answer.answer.status : "?"}; a preflight needs a 2xx status.`;
+  const origin = `Access-Control-Allow-Origin: ${shown("Access-Control-Allow-Origin")}`;
+  const credentials = request.credentials
+    ? `, Access-Control-Allow-Credentials: ${shown("Access-Control-Allow-Credentials")}`
+    : "";
+  const needed = `Access-Control-Allow-Origin: ${request.origin}${request.credentials ? ", Access-Control-Allow-Credentials: true" : ""}`;
+  return ` It sent ${origin}${credentials}; to let this page read it, it would have to send ${needed}.`;
+}
+
+function hintFor(result: PairResult, server: ServerView | undefined, asking: Asking): string | undefined {
+  const { page, got, expected } = result;
+  const origin = new URL(result.target).origin;
+  if (got.result === "allowed") {
+    return `A page from ${page} could read your API's answer, but you said it should not (--not-from): does your API check the Origin against a list of exact origins, or let any page in?`;
+  }
+  if (got.cause === "cors") {
+    const rule =
+      got.explained !== undefined && isCorsRule(got.explained)
+        ? got.explained
+        : isCorsRule(got.reason)
+          ? got.reason
+          : undefined;
+    const request = asking.request(page);
+    const words = rule
+      ? explainRule(rule, page, origin, request) + (server ? sentAndNeeded(rule, server, request) : "")
+      : `The browser blocked it: ${got.reason}${got.rule ? ` (${got.rule})` : ""}.`;
+    return expected.expect === "allowed" ? `${words} You said this page should be allowed (--from).` : words;
+  }
+  if (got.cause === "local-network")
+    return `${got.reason}. That is Local Network Access, not CORS: no header of your API changes it.`;
+  return `${got.reason}.`;
+}

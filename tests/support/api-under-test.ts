@@ -1,0 +1,40 @@
+// A student's API for the --api tests (issue #25): tests/support/api-under-test/server.mjs in a
+// container of the test's own, on the stack's network, where the grader reaches it by name (as
+// GRADER_HOST_MACHINE, in a student's lab host.docker.internal).
+import { join } from "node:path";
+import { DEFAULTS } from "../../services/shared/src/defaults.ts";
+import { ROOT, run } from "./docker.ts";
+import type { StackInfo } from "./stack.ts";
+
+export interface ApiUnderTest extends AsyncDisposable {
+  /** The container's name on the stack's network. */
+  readonly name: string;
+}
+
+export async function startApiUnderTest(info: StackInfo): Promise<ApiUnderTest> {
+  const name = `${info.projectName}-api-under-test`;
+  await run("docker", ["rm", "-f", name]);
+  const started = await run("docker", [
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--network",
+    `${info.projectName}_default`,
+    "--read-only",
+    "--cap-drop",
+    "ALL",
+    "--volume",
+    `${join(ROOT, "tests/support/api-under-test/server.mjs")}:/srv/server.mjs:ro`,
+    DEFAULTS.NODE_IMAGE,
+    "node",
+    "/srv/server.mjs",
+  ]);
+  if (started.code !== 0) throw new Error(`the API under test did not start: ${started.stderr}`);
+  return {
+    name,
+    [Symbol.asyncDispose]: async () => {
+      await run("docker", ["rm", "-f", name]);
+    },
+  };
+}
