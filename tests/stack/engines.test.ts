@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../services/grader/src/report/report.ts";
 import { MDN_NAMES } from "../../services/shared/src/cors-rules.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
+import { type ApiUnderTest, startApiUnderTest } from "../support/api-under-test.ts";
 import { compose, ROOT } from "../support/docker.ts";
 import { FAILING_POLICIES, policiesServedInTurn } from "../support/failing-policies.ts";
 import {
@@ -113,6 +114,90 @@ describe("one-shot runs", () => {
     const report = JSON.parse(await readReport(info, "claims.json"));
     const crossSite = report.claims.find((claim: { id: string }) => claim.id === "cross-site-cookie");
     expect(crossSite.results.chromium.measured).toBe("kept; from another site: not sent");
+  });
+
+  describe("a student's own API (issue #25)", () => {
+    const FRONT_END = "http://localhost:5173";
+    let api: ApiUnderTest | undefined;
+    beforeAll(async () => {
+      api = await startApiUnderTest(info);
+    });
+    afterAll(async () => {
+      await api?.[Symbol.asyncDispose]();
+    });
+    const checkApi = (args: readonly string[]) =>
+      gradeInEngines(
+        info,
+        ["--api", ...args, "--from", FRONT_END, "--browser", "all"],
+        [
+          "-e",
+          `GRADER_HOST_MACHINE=${api?.name}`,
+          "-e",
+          "GRADER_SERVICE_PORT=0",
+          "-e",
+          "GRADER_TIMEOUT_MS=4000",
+        ],
+      );
+    /** Each engine's outcome for the front end's request of each kind. */
+    const frontEnd = async () =>
+      new Map(
+        (await readReports(info)).map((report) => [
+          `${report.engine} ${report.request}`,
+          report.pairs.find((pair) => pair.page === FRONT_END)?.got,
+        ]),
+      );
+
+    it("is read the same in the three engines: a header the preflight does not allow, an answer with no Allow-Credentials", async () => {
+      const checked = await checkApi([
+        "http://localhost:5000/one",
+        "--kinds",
+        "preflight,credentialed",
+        "--header",
+        "Content-Type: application/json",
+        "--header",
+        "X-Token: t",
+      ]);
+      expect(checked.code, checked.stdout + checked.stderr).toBe(1);
+      const got = await frontEnd();
+      expect(got.get("chromium preflight")).toMatchObject({
+        cause: "cors",
+        reason: "HeaderDisallowedByPreflightResponse",
+      });
+      expect(got.get("chromium credentialed")).toMatchObject({
+        cause: "cors",
+        reason: "InvalidAllowCredentials",
+      });
+      for (const engine of ["firefox", "webkit"]) {
+        expect(got.get(`${engine} preflight`), engine).toMatchObject({
+          cause: "cors",
+          rule: "CORSMissingAllowHeaderFromPreflight",
+        });
+        expect(got.get(`${engine} credentialed`), engine).toMatchObject({
+          cause: "cors",
+          rule: "CORSMissingAllowCredentials",
+        });
+      }
+    });
+
+    it("takes the rule from the API's own answer where an engine's words do not name it: * with credentials", async () => {
+      const checked = await checkApi(["http://localhost:5000/star-credentials", "--kinds", "credentialed"]);
+      expect(checked.code, checked.stdout + checked.stderr).toBe(1);
+      const got = await frontEnd();
+      expect(got.get("chromium credentialed")).toMatchObject({
+        cause: "cors",
+        reason: "WildcardOriginNotAllowed",
+      });
+      // Firefox's sentence for it never reaches WebDriver BiDi (README): the answer tells.
+      expect(got.get("firefox credentialed")).toMatchObject({
+        cause: "cors",
+        rule: "CORSNotSupportingCredentials",
+        evidence: "the server's answer",
+      });
+      expect(got.get("webkit credentialed")).toMatchObject({
+        cause: "cors",
+        rule: "CORSNotSupportingCredentials",
+      });
+    });
   });
 });
 

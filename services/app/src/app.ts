@@ -11,6 +11,7 @@ import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { explainHandler } from "./explain.ts";
 import { guideHandlers } from "./guide.ts";
+import { ownApiHandlers } from "./own-api.ts";
 import { PAGE_CSP, PUBLIC_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
 import { PolicyLink } from "./policy-link.ts";
 import { RequestLog, recordRequests } from "./request-log.ts";
@@ -168,6 +169,14 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     log,
   );
 
+  const ownApi = ownApiHandlers({
+    graderPort: config.graderPort,
+    servedFrom: (req) => servedFrom(config.origins, req),
+    send: (res, status, html) => {
+      res.status(status);
+      sendPage(res, html);
+    },
+  });
   const routes = routeTable([
     { path: "/", methods: { GET: homePage(false) } },
     // The request console with an opaque origin: every request it makes says `Origin: null` (step 10).
@@ -223,6 +232,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
       },
     },
     { path: "/lab", methods: { GET: guide.index } },
+    // Before /lab/:step, which would take "own-api" for a step (issue #25).
+    { path: "/lab/own-api", methods: { GET: ownApi.page, POST: ownApi.check } },
     { path: "/lab/:step", methods: { GET: guide.step } },
     // The Check button (issue #11): same-origin only, answered with the step's page and its result.
     { path: "/lab/:step/check", methods: { POST: guide.check } },

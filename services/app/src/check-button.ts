@@ -41,7 +41,8 @@ export function checkSection(step: number, result = ""): string {
 ${result}</section>`;
 }
 
-function renderView(view: CheckView): string {
+/** A check's result as a table with its hints: the Check button's, and the own-API page's. */
+export function renderView(view: CheckView): string {
   const head = [...view.columns, ""].map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join("");
   const rows = view.rows
     .map(

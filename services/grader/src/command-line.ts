@@ -9,9 +9,10 @@ import { askWarmGrader, IDENTITY, WARM_OPTIONS, type WarmAnswer } from "../../sh
 import { readGraderConfig } from "./config.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import type { ReportFiles } from "./report/files.ts";
+import { writeReports } from "./report/files.ts";
 import type { Terminal } from "./report/terminal.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
-import { runGrader, writeReports } from "./run.ts";
+import { runGrader } from "./run.ts";
 
 /** How long the command line waits for the warm grader's run (a whole class's worst policy included). */
 const WARM_TIMEOUT_MS = 600_000;

@@ -19,7 +19,10 @@ export function judge(expected: PairExpectation, got: Outcome): boolean {
   if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
   if (expected.expect === "local-network") return got.result === "blocked" && got.cause === "local-network";
   if (expected.expect === "allowed") {
-    return got.result === "allowed" && (expected.readsRequestId !== true || got.requestId !== null);
+    return (
+      got.result === "allowed" &&
+      (expected.readsRequestId !== true || (got.requestId !== null && got.requestId !== undefined))
+    );
   }
   if (got.result !== "blocked" || got.cause !== "cors") return false;
   return expected.reason === undefined || sameRule(expected.reason, got);

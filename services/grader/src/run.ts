@@ -26,7 +26,7 @@ import {
   renderReportFiles,
   resultJson,
   writeClassroomResult,
-  writeReportFiles,
+  writeReports,
 } from "./report/files.ts";
 import type { CheckRun, GradedRun, Report } from "./report/report.ts";
 import { renderCheck, renderScore, type Terminal } from "./report/terminal.ts";
@@ -180,18 +180,6 @@ async function grade(
   if (handOver) handOver(files);
   else terminal.out(await writeReports(config, files));
   return run.result.score === run.result["max-score"] ? EXIT.pass : EXIT.mismatch;
-}
-
-/** Writes a run's report files to the configured folder; the line that says where they are. */
-export async function writeReports(config: GraderConfig, files: ReportFiles): Promise<string> {
-  const path = await writeReportFiles(config.reportDir, files).catch((error: NodeJS.ErrnoException) => {
-    throw new GraderExit(
-      EXIT.usage,
-      `cannot write the report to ${config.reportDirShown} (${error.code ?? error.message}); is it writable?`,
-    );
-  });
-  const shown = path.replace(config.reportDir, config.reportDirShown);
-  return `Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`;
 }
 
 /** One check's matrix in a running browser. */

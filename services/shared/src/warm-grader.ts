@@ -59,6 +59,13 @@ export const WARM_OPTIONS = [
   "--browser",
   "--third-party-cookies",
   "--local-network",
+  // The student's own API (issue #25): a URL and origins, no file.
+  "--api",
+  "--from",
+  "--not-from",
+  "--kinds",
+  "--method",
+  "--header",
 ] as const;
 
 export type WarmReply =

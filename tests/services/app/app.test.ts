@@ -65,7 +65,7 @@ describe("the app", () => {
     const missing = await http(app.port, "/nope");
     expect(missing.status).toBe(404);
     expect(missing.body).toBe(
-      "Not found: /nope. This lab app serves /, /sandboxed, /headers, /me, /sign-in, /sign-out, /healthz, /explain.json, /policy.json, /requests, /requests.json, /lab, /vendor/mermaid.js.\n",
+      "Not found: /nope. This lab app serves /, /sandboxed, /headers, /me, /sign-in, /sign-out, /healthz, /explain.json, /policy.json, /requests, /requests.json, /lab, /lab/own-api, /vendor/mermaid.js.\n",
     );
     const wrong = await http(app.port, "/headers", { method: "DELETE" });
     expect(wrong.status).toBe(405);

@@ -2,6 +2,7 @@
 // file; anything else is refused before a run starts.
 import { describe, expect, it } from "vitest";
 import { parseRequest } from "../../../services/grader/src/warm/service.ts";
+import { WARM_OPTIONS } from "../../../services/shared/src/warm-grader.ts";
 
 describe("a request to the warm grader", () => {
   it.each([
@@ -9,6 +10,18 @@ describe("a request to the warm grader", () => {
     [["--step", "3"]],
     [["--all", "--step=7", "--browser", "chromium"]],
     [["--step", "10", "--third-party-cookies", "blocked"]],
+    [
+      [
+        "--api",
+        "http://localhost:5000/x",
+        "--from",
+        "http://localhost:5173",
+        "--header",
+        "X-A: 1",
+        "--header",
+        "X-B: 2",
+      ],
+    ],
     [[]],
   ])("takes %o", (argv) => {
     expect(parseRequest({ argv, identity: { OWNER: "ada", HOME: "/root" } })).toEqual({
@@ -25,7 +38,7 @@ describe("a request to the warm grader", () => {
     [["--claims"], "Unknown option '--claims'"],
   ])("refuses %o, naming what it takes", (argv, why) => {
     expect(() => parseRequest({ argv })).toThrow(
-      "the warm grader takes --step, --all, --browser, --third-party-cookies, --local-network and nothing else",
+      `the warm grader takes ${WARM_OPTIONS.join(", ")} and nothing else`,
     );
     expect(() => parseRequest({ argv })).toThrow(why);
   });

@@ -47,7 +47,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (path === "/endless") {
-    res.writeHead(200, { "Content-Type": "text/plain", "Access-Control-Allow-Origin": "*" });
+    res.writeHead(200, { "Content-Type": "text/plain", "Access-Control-Allow-Origin": FRONT_END });
     const chunk = "x".repeat(64 * 1024);
     const more = () => {
       while (res.write(chunk)) {}

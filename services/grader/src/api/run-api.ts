@@ -9,6 +9,7 @@ import {
   type CheckedRequest,
   type CorsRule,
   explainRule,
+  headerList,
   isCorsRule,
 } from "../../../shared/src/cors-rules.ts";
 import type { BrowserProbe } from "../browser-probe.ts";
@@ -23,11 +24,10 @@ import type { PairExpectation } from "../expectations.ts";
 import { type ApiCalled, callApi } from "../in-page/call-api.ts";
 import { LabClient } from "../lab-client.ts";
 import { judge, summarize } from "../matrix.ts";
-import { renderReportFiles } from "../report/files.ts";
+import { renderReportFiles, writeReports } from "../report/files.ts";
 import type { CheckRun, GradedRun, Outcome, PairResult, Report } from "../report/report.ts";
 import { renderCheck, type Terminal } from "../report/terminal.ts";
 import { becomeOwnerOf } from "../report-owner.ts";
-import { writeReports } from "../run.ts";
 import type { ApiCheck } from "./api-options.ts";
 import { servePages } from "./page-documents.ts";
 import { askServer, type ServerView, unsafeHeaderNames } from "./server-check.ts";
@@ -225,7 +225,7 @@ async function fromPage(
       timeoutMs: config.timeoutMs,
     });
     if (called.seen === "allowed")
-      return { outcome: { result: "allowed", status: called.status, requestId: null }, server: undefined };
+      return { outcome: { result: "allowed", status: called.status }, server: undefined };
     if (called.timedOut) {
       return {
         outcome: {
@@ -299,6 +299,15 @@ export function readBlock(
   return { result: "blocked", cause: "other", reason: "blocked without a reason" };
 }
 
+/** The request's headers that the preflight's Access-Control-Allow-Headers does not list. */
+function notAllowed(server: ServerView, request: CheckedRequest): string[] {
+  const answer = server.preflight?.kind === "answer" ? server.preflight.answer : undefined;
+  const listed = headerList(answer?.headers["access-control-allow-headers"]).map((name) =>
+    name.toLowerCase(),
+  );
+  return request.unsafeHeaders.filter((name) => !listed.includes(name));
+}
+
 /** What the API sent and what it would have to send, for the rule its answer failed. */
 function sentAndNeeded(rule: CorsRule, server: ServerView, request: CheckedRequest): string {
   const answer =
@@ -336,8 +345,12 @@ function hintFor(result: PairResult, server: ServerView | undefined, asking: Ask
           ? got.reason
           : undefined;
     const request = asking.request(page);
+    // The headers the preflight's answer left out, to name just those.
+    const missing =
+      server && rule === "HeaderDisallowedByPreflightResponse" ? notAllowed(server, request) : [];
+    const named = missing.length > 0 ? { ...request, unsafeHeaders: missing } : request;
     const words = rule
-      ? explainRule(rule, page, origin, request) + (server ? sentAndNeeded(rule, server, request) : "")
+      ? explainRule(rule, page, origin, named) + (server ? sentAndNeeded(rule, server, request) : "")
       : `The browser blocked it: ${got.reason}${got.rule ? ` (${got.rule})` : ""}.`;
     return expected.expect === "allowed" ? `${words} You said this page should be allowed (--from).` : words;
   }

@@ -4,6 +4,8 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClassroomResult, RESULT_FILE } from "../classroom-result.ts";
+import type { GraderConfig } from "../config.ts";
+import { EXIT, GraderExit } from "../exit-codes.ts";
 import { JUNIT_FILE, renderJUnit } from "./junit.ts";
 import { renderMarkdownSummary, SUMMARY_FILE } from "./markdown.ts";
 import { browsersOf, type GradedRun, reportsOf } from "./report.ts";
@@ -78,4 +80,16 @@ export function writeClassroomResult(directory: string, result: ClassroomResult)
 /** Only the JUnit file, for a submission that was never graded (grade:class). */
 export function writeJUnit(directory: string, content: string): Promise<string> {
   return writeAtomically(directory, JUNIT_FILE, content);
+}
+
+/** Writes a run's report files to the configured folder; the line that says where they are. */
+export async function writeReports(config: GraderConfig, files: ReportFiles): Promise<string> {
+  const path = await writeReportFiles(config.reportDir, files).catch((error: NodeJS.ErrnoException) => {
+    throw new GraderExit(
+      EXIT.usage,
+      `cannot write the report to ${config.reportDirShown} (${error.code ?? error.message}); is it writable?`,
+    );
+  });
+  const shown = path.replace(config.reportDir, config.reportDirShown);
+  return `Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`;
 }

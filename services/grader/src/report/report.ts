@@ -17,8 +17,11 @@ export type Outcome =
   | {
       readonly result: "allowed";
       readonly status: number;
-      /** The answer's X-Request-Id as the page could read it; null when the browser hid it. */
-      readonly requestId: string | null;
+      /**
+       * The answer's X-Request-Id as the page could read it; null when the browser hid it; absent
+       * for an answer that is not the lab's (the student's own API, issue #25).
+       */
+      readonly requestId?: string | null;
       /** True when the answer the page read held the victim's secret (step 10, /me). */
       readonly secretRead?: true;
     }
