@@ -2,8 +2,8 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadExpectations } from "../../services/grader/src/expectations.ts";
 import { checkPairsAgainstOrigins } from "../../services/grader/src/matrix.ts";
+import { loadExpectations } from "../../services/shared/src/expectations.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
 import { ROOT } from "../support/docker.ts";

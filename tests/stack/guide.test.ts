@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { loadExpectations } from "../../services/grader/src/expectations.ts";
 import type { Report } from "../../services/grader/src/report/report.ts";
+import { loadExpectations } from "../../services/shared/src/expectations.ts";
 import { type LabStep, readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { expectValidResult } from "../support/classroom50.ts";
 import { ROOT } from "../support/docker.ts";

@@ -2,15 +2,15 @@
 // expectations file. Each check is resolved and validated before the browser starts, so a broken
 // step file is reported at once, by name, with nothing graded.
 import { join } from "node:path";
-import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
-import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
-import type { GraderConfig } from "./config.ts";
 import {
   DEFAULT_EXPECTATIONS,
   type Expectations,
   ExpectationsError,
   loadExpectations,
-} from "./expectations.ts";
+} from "../../shared/src/expectations.ts";
+import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
+import { type LabOrigins, withOrigins } from "../../shared/src/lab-origins.ts";
+import type { GraderConfig } from "./config.ts";
 import { checkPairsAgainstOrigins } from "./matrix.ts";
 
 export interface Check {

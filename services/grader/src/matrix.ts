@@ -1,42 +1,13 @@
-import { isCorsRule, MDN_NAMES } from "../../shared/src/cors-rules.ts";
-import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
-import type { PageKeeper } from "./browser-probe.ts";
 import {
   type Expectations,
   ExpectationsError,
   expectationFor,
-  type PairExpectation,
+  judge,
   type RunCircumstances,
-} from "./expectations.ts";
-import type { Outcome, PairResult, Summary } from "./report/report.ts";
-
-/** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
-export function judge(expected: PairExpectation, got: Outcome): boolean {
-  // Either verdict may pass, but never a block for a reason that is not CORS.
-  const secretRead = got.result === "allowed" && got.secretRead;
-  if (expected.secret === "read" && !secretRead) return false;
-  if (expected.secret === "not read" && secretRead) return false;
-  if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
-  if (expected.expect === "local-network") return got.result === "blocked" && got.cause === "local-network";
-  if (expected.expect === "allowed") {
-    return (
-      got.result === "allowed" &&
-      (expected.readsRequestId !== true || (got.requestId !== null && got.requestId !== undefined))
-    );
-  }
-  if (got.result !== "blocked" || got.cause !== "cors") return false;
-  return expected.reason === undefined || sameRule(expected.reason, got);
-}
-
-/**
- * Whether a CORS block is for the rule an expectation names by Chromium's code: Chromium's own code
- * is compared as it is; another engine's by the MDN name of its rule (issue #14).
- */
-function sameRule(expected: string, got: Extract<Outcome, { cause: "cors" }>): boolean {
-  if (got.reason === expected) return true;
-  if (isCorsRule(got.reason) || !isCorsRule(expected)) return false;
-  return got.rule !== undefined && got.rule === MDN_NAMES[expected];
-}
+} from "../../shared/src/expectations.ts";
+import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
+import type { PageKeeper } from "./browser-probe.ts";
+import type { PairResult, Summary } from "./report/report.ts";
 
 /** The page origins of a run: the lab's own, then the step's extra ones (e.g. an attacker's). */
 export function pageOrigins(origins: readonly string[], expectations: Expectations): string[] {
@@ -114,3 +85,5 @@ export function summarize(results: readonly PairResult[]): Summary {
     notTheLab: count((r) => r.got.result === "blocked" && r.got.cause === "forwarder"),
   };
 }
+
+export { judge };

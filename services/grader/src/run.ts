@@ -3,6 +3,7 @@
 // the reports.
 // Every way it can end is an exit code (exit-codes.ts); nothing here calls process.exit.
 import { ConfigError, type Env } from "../../shared/src/env.ts";
+import { ExpectationsError } from "../../shared/src/expectations.ts";
 import { ManifestError } from "../../shared/src/lab-manifest.ts";
 import { ApiOptionError } from "./api/api-options.ts";
 import { runApi } from "./api/run-api.ts";
@@ -16,7 +17,6 @@ import { type GraderConfig, readGraderConfig, USAGE, UsageError } from "./config
 import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
 import { EngineMissingError } from "./engines/launch.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
-import { ExpectationsError } from "./expectations.ts";
 import { hintFor } from "./hints.ts";
 import { LabClient } from "./lab-client.ts";
 import { pageOrigins, runMatrix, summarize } from "./matrix.ts";

@@ -3,17 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_EXPECTATIONS,
-  expectationFor,
-  loadExpectations,
-  parseExpectations,
-} from "../../../services/grader/src/expectations.ts";
-import {
   checkPairsAgainstOrigins,
   consoleUrl,
   judge,
   pageOrigins,
 } from "../../../services/grader/src/matrix.ts";
+import {
+  DEFAULT_EXPECTATIONS,
+  expectationFor,
+  loadExpectations,
+  parseExpectations,
+} from "../../../services/shared/src/expectations.ts";
 import { readLabOrigins } from "../../../services/shared/src/lab-origins.ts";
 
 const APP = "http://app.local:8080";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PairExpectation } from "../../../services/grader/src/expectations.ts";
 import { hintFor } from "../../../services/grader/src/hints.ts";
 import { judge } from "../../../services/grader/src/matrix.ts";
 import type { Outcome } from "../../../services/grader/src/report/report.ts";
+import type { PairExpectation } from "../../../services/shared/src/expectations.ts";
 import { readLabOrigins } from "../../../services/shared/src/lab-origins.ts";
 
 const APP = "http://app.local:8080";

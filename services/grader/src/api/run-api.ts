@@ -12,6 +12,7 @@ import {
   headerList,
   isCorsRule,
 } from "../../../shared/src/cors-rules.ts";
+import type { PairExpectation } from "../../../shared/src/expectations.ts";
 import type { BrowserProbe } from "../browser-probe.ts";
 import type { BrowserSource } from "../browser-source.ts";
 import { classroomResult } from "../classroom-result.ts";
@@ -20,7 +21,6 @@ import { type EngineName, runKey } from "../engines/engine.ts";
 import { relayPort } from "../engines/loopback-relay.ts";
 import { readReason } from "../engines/reasons.ts";
 import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
-import type { PairExpectation } from "../expectations.ts";
 import { type ApiCalled, callApi } from "../in-page/call-api.ts";
 import { LabClient } from "../lab-client.ts";
 import { judge, summarize } from "../matrix.ts";

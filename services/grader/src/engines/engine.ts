@@ -3,17 +3,19 @@
 // words why a request of the console's was blocked. Everything else (which pairs, what counts as a
 // CORS block, the evidence) is the engine-neutral BrowserProbe's.
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
+import {
+  ENGINE_TITLES,
+  ENGINES,
+  type EngineName,
+  LOCAL_NETWORK,
+  type LocalNetwork,
+  THIRD_PARTY_COOKIES,
+  type ThirdPartyCookies,
+} from "../../../shared/src/engine-names.ts";
 import { answeredByLab } from "../../../shared/src/http-server.ts";
 
-/** The engines the grader can drive; Chromium is the default, and the only one in the grader image. */
-export const ENGINES = ["chromium", "firefox", "webkit"] as const;
-export type EngineName = (typeof ENGINES)[number];
-
-export const ENGINE_TITLES: Readonly<Record<EngineName, string>> = {
-  chromium: "Chromium",
-  firefox: "Firefox",
-  webkit: "WebKit",
-};
+export type { EngineName, LocalNetwork, ThirdPartyCookies };
+export { ENGINE_TITLES, ENGINES, LOCAL_NETWORK, THIRD_PARTY_COOKIES };
 
 /** A page origin's console, open in an engine, in a browser context (cookies, caches) of its own. */
 export interface EngineTab {
@@ -68,20 +70,6 @@ export function loadOutcome(first: PageAnswer | null | undefined, error?: unknow
   }
   return {};
 }
-
-/**
- * Third-party cookies as the engine ships (Chrome sends them, Firefox partitions them, WebKit blocks
- * them), or withheld by Chromium too, as in its Incognito windows (issue #20).
- */
-export const THIRD_PARTY_COOKIES = ["shipped", "blocked"] as const;
-export type ThirdPartyCookies = (typeof THIRD_PARTY_COOKIES)[number];
-
-/**
- * Local Network Access (issue #23): as a user who was never asked (Chromium under automation
- * answers the prompt "deny", microsoft/playwright#37861), or as one who allowed it.
- */
-export const LOCAL_NETWORK = ["denied", "granted"] as const;
-export type LocalNetwork = (typeof LOCAL_NETWORK)[number];
 
 /** How a page is opened: where the victim signs in first, and the user's settings. */
 export interface OpenOptions {

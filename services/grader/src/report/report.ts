@@ -4,6 +4,7 @@
 // Check button are built on top of it.
 import type { RequestKind } from "../../../shared/src/console-contract.ts";
 import type { MdnName } from "../../../shared/src/cors-rules.ts";
+import type { PairExpectation } from "../../../shared/src/expectations.ts";
 import type { ClassroomResult } from "../classroom-result.ts";
 import {
   ENGINE_TITLES,
@@ -11,7 +12,6 @@ import {
   type LocalNetwork,
   type ThirdPartyCookies,
 } from "../engines/engine.ts";
-import type { PairExpectation } from "../expectations.ts";
 
 export type Outcome =
   | {

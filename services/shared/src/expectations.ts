@@ -16,9 +16,11 @@
 // roles (the grader signs the browser in as the victim at each first; issue #20), and `"secret":
 // "read"`, `"not read"` or `"any"` on a pair or in `default`: whether the page ends up with the
 // victim's secret on screen (`any`: either, as the browser's cookie rules decide).
-import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
-import { parseOrigin } from "../../shared/src/env.ts";
-import { readJsonFile } from "../../shared/src/json-file.ts";
+import { CONSOLE, type ConsolePath, type RequestKind } from "./console-contract.ts";
+import { isCorsRule, MDN_NAMES } from "./cors-rules.ts";
+import { ENGINES, type EngineName, type LocalNetwork } from "./engine-names.ts";
+import { parseOrigin } from "./env.ts";
+import { readJsonFile } from "./json-file.ts";
 import {
   LAB_ROLES,
   type LabOrigins,
@@ -28,8 +30,7 @@ import {
   type PageRole,
   readLabOrigins,
   withOrigins,
-} from "../../shared/src/lab-origins.ts";
-import { ENGINES, type EngineName, type LocalNetwork } from "./engines/engine.ts";
+} from "./lab-origins.ts";
 
 /**
  * `any`: allowed or blocked by CORS both pass (a step that does not care yet); other blocks still
@@ -297,4 +298,45 @@ export function expectationFor(
       ? { ...listed, secret: expectations.secret }
       : listed;
   return expectations.readsRequestId && pair.expect === "allowed" ? { ...pair, readsRequestId: true } : pair;
+}
+
+/**
+ * What a pair got, as far as judging it goes: the grader's outcome, or the one a student's own
+ * browser reports (issue #24). A block's cause is `cors` when the CORS check refused the answer.
+ */
+export type JudgedOutcome =
+  | {
+      readonly result: "allowed";
+      readonly status?: number;
+      readonly secretRead?: true;
+      readonly requestId?: string | null;
+    }
+  | { readonly result: "blocked"; readonly cause: string; readonly reason: string; readonly rule?: string };
+
+/** A pair passes when it was allowed as expected, or blocked *by CORS* (with the expected reason, if any). */
+export function judge(expected: PairExpectation, got: JudgedOutcome): boolean {
+  // Either verdict may pass, but never a block for a reason that is not CORS.
+  const secretRead = got.result === "allowed" && got.secretRead;
+  if (expected.secret === "read" && !secretRead) return false;
+  if (expected.secret === "not read" && secretRead) return false;
+  if (expected.expect === "any") return got.result === "allowed" || got.cause === "cors";
+  if (expected.expect === "local-network") return got.result === "blocked" && got.cause === "local-network";
+  if (expected.expect === "allowed") {
+    return (
+      got.result === "allowed" &&
+      (expected.readsRequestId !== true || (got.requestId !== null && got.requestId !== undefined))
+    );
+  }
+  if (got.result !== "blocked" || got.cause !== "cors") return false;
+  return expected.reason === undefined || sameRule(expected.reason, got);
+}
+
+/**
+ * Whether a CORS block is for the rule an expectation names by Chromium's code: Chromium's own code
+ * is compared as it is; another engine's by the MDN name of its rule (issue #14).
+ */
+function sameRule(expected: string, got: { readonly reason: string; readonly rule?: string }): boolean {
+  if (got.reason === expected) return true;
+  if (isCorsRule(got.reason) || !isCorsRule(expected)) return false;
+  return got.rule !== undefined && got.rule === MDN_NAMES[expected];
 }
