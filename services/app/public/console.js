@@ -171,3 +171,81 @@ form.addEventListener("submit", async (event) => {
     else showBlocked(url, error, why);
   }
 });
+
+// "Check in this browser" (issue #24): a step's page opened this window under its name, and drives
+// the console in it from one page origin to the next. Commands are taken from that opener alone,
+// and only when it is a page of the lab's own origins (the console's targets); each outcome is read
+// from the console as a student would see it, and told back to that origin only.
+const inBrowser = CONSOLE.inBrowser;
+
+function settledRun(sent, timeoutMs) {
+  const done = () =>
+    outcome.dataset[data.run] === sent && CONSOLE.settled.includes(outcome.dataset[data.state] ?? "");
+  return new Promise((resolve) => {
+    if (done()) return resolve(true);
+    const observer = new MutationObserver(() => {
+      if (!done()) return;
+      observer.disconnect();
+      resolve(true);
+    });
+    observer.observe(outcome, { attributes: true });
+    setTimeout(() => {
+      observer.disconnect();
+      resolve(done());
+    }, timeoutMs);
+  });
+}
+
+async function runThrough(targets, requestKind, requestPath) {
+  const results = [];
+  for (const each of targets) {
+    kind.value = requestKind;
+    path.value = requestPath;
+    target.value = each;
+    form.requestSubmit();
+    const sent = form.dataset[data.submitted];
+    const settled = await settledRun(sent, 15000);
+    results.push({
+      target: each,
+      state: settled ? outcome.dataset[data.state] : "no-outcome",
+      status: Number(outcome.dataset[data.status] ?? 0) || undefined,
+      secret: outcome.dataset[data.secret] === "read",
+      requestId: outcome.dataset[data.requestId] ?? null,
+      mark: outcome.dataset[data.mark],
+    });
+  }
+  return results;
+}
+
+if (window.name === inBrowser.window && window.opener) {
+  const labOrigins = [...target.options].map((option) => option.value);
+  const lab = window.opener;
+  window.addEventListener("message", async (event) => {
+    if (event.source !== lab || !labOrigins.includes(event.origin)) return;
+    const command = event.data;
+    if (command?.type === inBrowser.signIn) {
+      document.getElementById(CONSOLE.signIn.button)?.click();
+      return;
+    }
+    if (
+      command?.type !== inBrowser.run ||
+      !Array.isArray(command.targets) ||
+      !command.targets.every((each) => labOrigins.includes(each)) ||
+      !CONSOLE.kinds.includes(command.kind) ||
+      !CONSOLE.paths.includes(command.path)
+    )
+      return;
+    const results = await runThrough(command.targets, command.kind, command.path);
+    lab.postMessage({ type: inBrowser.results, id: command.id, results }, event.origin);
+  });
+  // Nothing in it but that this page loaded, and whether the victim is signed in here: any origin
+  // may hear it (a sandboxed page's opener cannot be named).
+  lab.postMessage(
+    {
+      type: inBrowser.ready,
+      signedIn: document.getElementById(CONSOLE.signIn.signedIn) !== null,
+      refused: document.getElementById(CONSOLE.signIn.refused) !== null,
+    },
+    "*",
+  );
+}

@@ -11,6 +11,7 @@ import type { AppConfig } from "./config.ts";
 import { corsMiddleware } from "./cors-policy.ts";
 import { explainHandler } from "./explain.ts";
 import { guideHandlers } from "./guide.ts";
+import { inBrowserHandlers } from "./in-browser.ts";
 import { ownApiHandlers } from "./own-api.ts";
 import { PAGE_CSP, PUBLIC_CSP, renderHomePage, renderRequestLog, SANDBOXED_CSP, sendPage } from "./page.ts";
 import { PolicyLink } from "./policy-link.ts";
@@ -41,6 +42,7 @@ const UNLOGGED = new Set([
   "/policy.json",
   "/explain.json",
   "/console.js",
+  "/check-in-browser.js",
   "/style.css",
   "/favicon.ico",
 ]);
@@ -68,11 +70,11 @@ function servedFrom(origins: LabOrigins, req: Request): string {
 }
 
 /**
- * The request console's script, with the names it shares with the grader written at its top
- * (services/shared/src/console-contract.ts), read once.
+ * A script of the pages (the request console's, the in-browser check's), with the names it shares
+ * with the grader written at its top (services/shared/src/console-contract.ts), read once.
  */
-function consoleScript(): RequestHandler {
-  const source = readFileSync(join(PUBLIC_DIR, "console.js"), "utf8");
+function contractScript(file: string): RequestHandler {
+  const source = readFileSync(join(PUBLIC_DIR, file), "utf8");
   const script = `const CONSOLE = ${JSON.stringify(CONSOLE)};\n${source}`;
   return (_req, res) => {
     res.type("text/javascript").set("Cache-Control", "no-cache").send(script);
@@ -169,6 +171,12 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     log,
   );
 
+  const inBrowser = inBrowserHandlers({
+    labDir: config.labDir,
+    origins: config.origins,
+    requests,
+    servedFrom: (req) => servedFrom(config.origins, req),
+  });
   const ownApi = ownApiHandlers({
     graderPort: config.graderPort,
     servedFrom: (req) => servedFrom(config.origins, req),
@@ -235,6 +243,9 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     // Before /lab/:step, which would take "own-api" for a step (issue #25).
     { path: "/lab/own-api", methods: { GET: ownApi.page, POST: ownApi.check } },
     { path: "/lab/:step", methods: { GET: guide.step } },
+    // "Check in this browser" (issue #24): the step's plan, and its outcomes judged.
+    { path: "/lab/:step/plan.json", methods: { GET: inBrowser.plan } },
+    { path: "/lab/:step/in-browser", methods: { POST: inBrowser.judge } },
     // The Check button (issue #11): same-origin only, answered with the step's page and its result.
     { path: "/lab/:step/check", methods: { POST: guide.check } },
     { path: "/lab/files/:folder/:file", methods: { GET: guide.file } },
@@ -242,7 +253,8 @@ export function createApp(config: AppConfig, log: Logger): express.Express {
     { path: "/vendor/mermaid.js", methods: { GET: vendorScript(MERMAID) } },
   ]);
   app.use(routes.router);
-  app.get("/console.js", consoleScript());
+  app.get("/console.js", contractScript("console.js"));
+  app.get("/check-in-browser.js", contractScript("check-in-browser.js"));
   app.use(express.static(PUBLIC_DIR, { index: false, dotfiles: "deny" }));
   app.use(...routes.notFound);
   app.use(errorBoundary(log));

@@ -32,13 +32,22 @@ export function crossOriginRefusal(req: Request, ownOrigin: string): string | un
   return undefined;
 }
 
-/** The section under a step's text: the button, and the last result when there is one. */
+/**
+ * The section under a step's text: the Check button, the "Check in this browser" button (issue
+ * #24, shown by its script, since it needs one), and the last result when there is one.
+ */
 export function checkSection(step: number, result = ""): string {
-  return `<section id="check" aria-labelledby="check-title">
+  return `<section id="check" aria-labelledby="check-title" data-step="${step}">
 <h2 id="check-title">Check this step</h2>
 <p>The lab's grader opens each page origin in a real Chromium, makes this step's request from it to every lab origin, and compares what the browser allowed or blocked with what the step expects: the same check as <code>npm run grade -- --step ${step}</code>.</p>
 <form method="post" action="/lab/${step}/check#check"><button type="submit" id="check-step">Check step ${step}</button></form>
-${result}</section>`;
+${result}<div id="in-browser" hidden>
+<p>Or let this browser check it, with no grader: it opens one window, visits each page origin of the step in it, makes the step's requests there, and shows here what this browser allowed or blocked, and why.</p>
+<p><button type="button" id="check-in-browser">Check in this browser</button></p>
+<div id="in-browser-result" role="status" aria-live="polite"></div>
+</div>
+<script src="/check-in-browser.js" defer></script>
+</section>`;
 }
 
 /** A check's result as a table with its hints: the Check button's, and the own-API page's. */

@@ -26,6 +26,8 @@ export interface GraderConfig {
   readonly all: boolean;
   /** Measure the guide's claims about browsers (lab/claims.json) instead of grading (issue #20). */
   readonly claims: boolean;
+  /** Each step checked through its page's own "Check in this browser" button (issue #24). */
+  readonly inBrowser: boolean;
   /** The student's own API, asked from the pages they name, instead of the lab (issue #25). */
   readonly api: ApiCheck | undefined;
   readonly labDir: string;
@@ -65,6 +67,8 @@ compares what the browser allowed or blocked with what is expected.
   --step N           check step N of the guide (lab/manifest.json names its expectations)
   --all              check every step of the guide, or with --step N the steps 1 to N
   --expect FILE      expectations as JSON (default: same-origin allowed, cross-origin blocked)
+  --in-browser       with --step or --all: check each step as its page's "Check in this browser"
+                     button does, in the engine's own window, and read the page's table
   --claims           measure what the guide says browsers do (lab/claims.json) in each engine of
                      the run, and say which claims hold; writes claims.json to the report folder
   --api URL          your own API instead of the lab: each page origin calls URL from a page the
@@ -129,6 +133,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     step?: string;
     all?: boolean;
     claims?: boolean;
+    "in-browser"?: boolean;
     api?: string;
     from?: string;
     "not-from"?: string;
@@ -149,6 +154,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
         step: { type: "string" },
         all: { type: "boolean" },
         claims: { type: "boolean" },
+        "in-browser": { type: "boolean" },
         api: { type: "string" },
         from: { type: "string" },
         "not-from": { type: "string" },
@@ -187,6 +193,11 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     (flag) => values[flag] !== undefined && values.api === undefined,
   );
   if (apiOnly !== undefined) throw new UsageError(`--${apiOnly} goes with --api URL`);
+  if (values["in-browser"] && values.step === undefined && !values.all) {
+    throw new UsageError(
+      "--in-browser checks the guide's steps as their pages do: give it --step N or --all",
+    );
+  }
   if (values.claims && (values.step !== undefined || values.all || values.expect !== undefined)) {
     throw new UsageError("--claims measures the guide's claims, not a step: give it alone");
   }
@@ -203,6 +214,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
     step: values.step === undefined ? undefined : Number(values.step),
     all: values.all === true,
     claims: values.claims === true,
+    inBrowser: values["in-browser"] === true,
     api: values.api === undefined ? undefined : readApiCheck({ ...values, api: values.api }, env, origins),
     labDir: readString(env, "LAB_DIR", DEFAULT_LAB_DIR),
     reportDir,

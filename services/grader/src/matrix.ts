@@ -1,18 +1,14 @@
 import {
+  consoleUrl,
   type Expectations,
   ExpectationsError,
   expectationFor,
   judge,
+  pageOrigins,
   type RunCircumstances,
 } from "../../shared/src/expectations.ts";
-import { OPAQUE_ORIGIN } from "../../shared/src/lab-origins.ts";
 import type { PageKeeper } from "./browser-probe.ts";
 import type { PairResult, Summary } from "./report/report.ts";
-
-/** The page origins of a run: the lab's own, then the step's extra ones (e.g. an attacker's). */
-export function pageOrigins(origins: readonly string[], expectations: Expectations): string[] {
-  return [...new Set([...origins, ...expectations.pages])];
-}
 
 /**
  * Every listed pair must start at one of the run's page origins and end at a lab origin, or it
@@ -40,11 +36,6 @@ export function checkPairsAgainstOrigins(
       );
     }
   }
-}
-
-/** Where a page origin's request console is: its home page, or for `null` the sandboxed one. */
-export function consoleUrl(page: string, origins: readonly string[]): string {
-  return page === OPAQUE_ORIGIN ? `${origins[0]}/sandboxed` : `${page}/`;
 }
 
 /**
@@ -86,4 +77,4 @@ export function summarize(results: readonly PairResult[]): Summary {
   };
 }
 
-export { judge };
+export { consoleUrl, judge, pageOrigins };

@@ -18,6 +18,7 @@ import { ENGINE_TITLES, type EngineName } from "./engines/engine.ts";
 import { EngineMissingError } from "./engines/launch.ts";
 import { EXIT, type ExitCode, GraderExit } from "./exit-codes.ts";
 import { hintFor } from "./hints.ts";
+import { pressTheButton } from "./in-browser/press-the-button.ts";
 import { LabClient } from "./lab-client.ts";
 import { pageOrigins, runMatrix, summarize } from "./matrix.ts";
 import { checkReachability } from "./reachability.ts";
@@ -28,7 +29,7 @@ import {
   writeClassroomResult,
   writeReports,
 } from "./report/files.ts";
-import type { CheckRun, GradedRun, Report } from "./report/report.ts";
+import type { CheckRun, GradedRun, PairResult, Report } from "./report/report.ts";
 import { renderCheck, renderScore, type Terminal } from "./report/terminal.ts";
 import { becomeOwnerOf } from "./report-owner.ts";
 
@@ -156,7 +157,9 @@ async function grade(
       });
       try {
         return await inParallel(checks, PARALLEL_CHECKS, (check, index) =>
-          runCheck(pages, probe, config, check, index === 0 ? launchMs : 0),
+          config.inBrowser
+            ? runCheckInBrowser(probe, config, check, index === 0 ? launchMs : 0)
+            : runCheck(pages, probe, config, check, index === 0 ? launchMs : 0),
         );
       } finally {
         await pages.close().catch(() => undefined);
@@ -217,6 +220,47 @@ async function runCheck(
     localNetwork: config.localNetwork,
     signInsRefused: pages.signInsRefused(),
     origins: targets,
+    summary: summarize(results),
+    pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
+  };
+}
+
+/**
+ * One step checked by its page's own "Check in this browser" (issue #24): the page's window makes
+ * the requests, the app judges them, and the page's table is read back.
+ */
+async function runCheckInBrowser(
+  probe: BrowserProbe,
+  config: GraderConfig,
+  check: Check,
+  launchMs: number,
+): Promise<Report> {
+  const { expectations } = check;
+  const checkStarted = new Date();
+  const stepPage = `${config.origins.byRole.localhost}/lab/${check.step}`;
+  let results: PairResult[];
+  try {
+    results = await pressTheButton(probe, stepPage, config.timeoutMs * 4);
+  } catch (error) {
+    throw new GraderExit(EXIT.crashed, `${stepPage}: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const matrixMs = Date.now() - checkStarted.getTime();
+  return {
+    title: `${expectations.title}, as the page's own check in this browser`,
+    ...(check.step === undefined ? {} : { step: check.step }),
+    expectations: check.source,
+    request: expectations.request,
+    asked: { path: expectations.path, signedIn: expectations.signedIn },
+    pageCount: pageOrigins(config.origins.lab, expectations).length,
+    startedAt: checkStarted.toISOString(),
+    durationMs: matrixMs + launchMs,
+    timings: { launchMs, matrixMs },
+    engine: probe.engine,
+    browser: probe.version(),
+    thirdPartyCookies: "shipped",
+    localNetwork: "denied",
+    signInsRefused: [],
+    origins: config.origins.lab,
     summary: summarize(results),
     pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
   };

@@ -72,6 +72,21 @@ export const CONSOLE = Object.freeze({
     signedIn: "signed-in",
     refused: "sign-in-refused",
   }),
+  /**
+   * "Check in this browser" (issue #24): a step's page opens a window of this name and drives the
+   * request console in it, page origin after page origin, by these messages (postMessage).
+   */
+  inBrowser: Object.freeze({
+    window: "cors-lab-check",
+    /** From the window to its opener, each time a console page has loaded in it. */
+    ready: "cors-lab:ready",
+    /** From the opener: sign in as the victim here (the page then loads again, and says ready). */
+    signIn: "cors-lab:sign-in",
+    /** From the opener: send this request to each of these targets, and answer with the outcomes. */
+    run: "cors-lab:run",
+    /** From the window: the outcomes of a run. */
+    results: "cors-lab:results",
+  }),
 });
 
 export type ConsoleContract = typeof CONSOLE;

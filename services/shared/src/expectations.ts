@@ -300,6 +300,15 @@ export function expectationFor(
   return expectations.readsRequestId && pair.expect === "allowed" ? { ...pair, readsRequestId: true } : pair;
 }
 
+/** A pair judged: what was expected of it, what it got, and whether that passes. */
+export interface JudgedPair {
+  readonly page: string;
+  readonly target: string;
+  readonly expected: PairExpectation;
+  readonly got: JudgedOutcome;
+  readonly pass: boolean;
+}
+
 /**
  * What a pair got, as far as judging it goes: the grader's outcome, or the one a student's own
  * browser reports (issue #24). A block's cause is `cors` when the CORS check refused the answer.
@@ -340,3 +349,33 @@ function sameRule(expected: string, got: { readonly reason: string; readonly rul
   if (isCorsRule(got.reason) || !isCorsRule(expected)) return false;
   return got.rule !== undefined && got.rule === MDN_NAMES[expected];
 }
+
+/** The page origins of a run: the lab's own, then the step's extra ones (e.g. an attacker's). */
+export function pageOrigins(origins: readonly string[], expectations: Expectations): string[] {
+  return [...new Set([...origins, ...expectations.pages])];
+}
+
+/** Where a page origin's request console is: its home page, or for `null` the sandboxed one. */
+export function consoleUrl(page: string, origins: readonly string[]): string {
+  return page === OPAQUE_ORIGIN ? `${origins[0]}/sandboxed` : `${page}/`;
+}
+
+/** What a pair was expected to do, and what it did, in the words of every report. */
+export const describeExpected = (expected: PairExpectation) =>
+  (expected.expect === "blocked"
+    ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
+    : expected.expect === "local-network"
+      ? "blocked (Local Network Access)"
+      : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`) +
+  (expected.secret === "read" ? ", secret read" : "");
+
+export const describeGot = (got: JudgedOutcome) => {
+  if (got.result === "allowed") {
+    const secret = got.secretRead ? ", the victim's secret read" : "";
+    return `allowed (${got.status ?? "?"})${got.requestId === null ? ", X-Request-Id hidden" : ""}${secret}`;
+  }
+  if (got.cause === "policy") return "your policy failed";
+  if (got.cause === "forwarder") return "not the lab's answer";
+  if (got.cause === "local-network") return "blocked (Local Network Access)";
+  return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
+};

@@ -59,6 +59,7 @@ export const WARM_OPTIONS = [
   "--browser",
   "--third-party-cookies",
   "--local-network",
+  "--in-browser",
   // The student's own API (issue #25): a URL and origins, no file.
   "--api",
   "--from",

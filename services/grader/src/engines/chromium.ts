@@ -116,6 +116,7 @@ async function openTab(
   );
   const tab: EngineTab = {
     evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => never, arg),
+    click: (selector) => page.click(selector, { timeout: timeoutMs }),
     blockReason: async (key, waitMs) => (await reasons.next(key, waitMs)) ?? failures.get(key),
     close: () => context.close(),
   };

@@ -21,6 +21,8 @@ export { ENGINE_TITLES, ENGINES, LOCAL_NETWORK, THIRD_PARTY_COOKIES };
 export interface EngineTab {
   /** Runs `fn(arg)` in the page and resolves with what it resolves to (plain data). */
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Clicks the element `selector` names as a user would: with the user activation a pop-up needs. */
+  click(selector: string): Promise<void>;
   /**
    * The engine's code or words for why the console's request `key` (runKey) failed, waiting up to
    * `waitMs` for them; undefined when it gave none.

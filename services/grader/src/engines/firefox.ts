@@ -71,6 +71,7 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
         });
         const tab: EngineTab = {
           evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as never,
+          click: (selector) => page.click(selector),
           blockReason: (key, waitMs) => reasons.next(key, waitMs),
           close: () => context.close(),
         };

@@ -165,6 +165,8 @@ function inspectedTab(session: InspectorSession, close: () => Promise<void>): En
   });
   return {
     evaluate: (fn, arg) => evaluate(session, fn, arg),
+    // The inspector's evaluation may count as the user's gesture, which a pop-up needs.
+    click: (selector) => evaluate(session, clickOn, selector, undefined, true),
     blockReason: (key, waitMs) => reasons.next(key, waitMs),
     close,
   };
@@ -176,9 +178,14 @@ async function evaluate<A, R>(
   fn: (arg: A) => R | Promise<R>,
   arg: A,
   limitMs?: number,
+  userGesture = false,
 ): Promise<R> {
   const expression = `Promise.resolve((${fn.toString()})(${JSON.stringify(arg) ?? "undefined"}))`;
-  const made = (await session.send("Runtime.evaluate", { expression }, limitMs)) as {
+  const made = (await session.send(
+    "Runtime.evaluate",
+    { expression, ...(userGesture ? { emulateUserGesture: true } : {}) },
+    limitMs,
+  )) as {
     result: { objectId?: string; description?: string };
     wasThrown?: boolean;
   };
@@ -199,6 +206,16 @@ async function evaluate<A, R>(
  * swapped is never answered, and the next look goes to the new one.
  */
 const LOOK_MS = 1000;
+
+/** Clicks the element a selector names (in the page). */
+function clickOn(selector: string): void {
+  const { document } = globalThis as unknown as {
+    document: { querySelector(selector: string): { click(): void } | null };
+  };
+  const element = document.querySelector(selector);
+  if (element === null) throw new Error(`the page has no ${selector}`);
+  element.click();
+}
 
 /** What the page shows while it loads: its state and address, and what it says of a sign-in. */
 function look(ids: { signedIn: string; refused: string }): string {

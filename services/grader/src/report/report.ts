@@ -4,7 +4,7 @@
 // Check button are built on top of it.
 import type { RequestKind } from "../../../shared/src/console-contract.ts";
 import type { MdnName } from "../../../shared/src/cors-rules.ts";
-import type { PairExpectation } from "../../../shared/src/expectations.ts";
+import { describeExpected, describeGot, type PairExpectation } from "../../../shared/src/expectations.ts";
 import type { ClassroomResult } from "../classroom-result.ts";
 import {
   ENGINE_TITLES,
@@ -138,28 +138,11 @@ export interface GradedRun {
 /** Every report of a run, check by check, each in every engine. */
 export const reportsOf = (run: GradedRun): Report[] => run.checks.flatMap((check) => [...check.reports]);
 
-export const describeExpected = (expected: PairExpectation) =>
-  (expected.expect === "blocked"
-    ? `blocked (CORS${expected.reason ? `: ${expected.reason}` : ""})`
-    : expected.expect === "local-network"
-      ? "blocked (Local Network Access)"
-      : `${expected.expect}${expected.readsRequestId ? ", X-Request-Id readable" : ""}`) +
-  (expected.secret === "read" ? ", secret read" : "");
-
-export const describeGot = (got: Outcome) => {
-  if (got.result === "allowed") {
-    const secret = got.secretRead ? ", the victim's secret read" : "";
-    return `allowed (${got.status})${got.requestId === null ? ", X-Request-Id hidden" : ""}${secret}`;
-  }
-  if (got.cause === "policy") return "your policy failed";
-  if (got.cause === "forwarder") return "not the lab's answer";
-  if (got.cause === "local-network") return "blocked (Local Network Access)";
-  return got.cause === "cors" ? "blocked (CORS)" : "blocked (not CORS)";
-};
-
 /** The engine and its version, in words: "Firefox 153.7.0". */
 export const browserOf = (report: Pick<Report, "engine" | "browser">) =>
   `${ENGINE_TITLES[report.engine]} ${report.browser}`;
 
 /** Each engine of the reports once, in words, in the order they first appear. */
 export const browsersOf = (reports: readonly Report[]) => [...new Set(reports.map(browserOf))];
+
+export { describeExpected, describeGot };

@@ -130,6 +130,7 @@ export function parseRequest(data: unknown): WarmRequest {
         browser: { type: "string" },
         "third-party-cookies": { type: "string" },
         "local-network": { type: "string" },
+        "in-browser": { type: "boolean" },
         api: { type: "string" },
         from: { type: "string" },
         "not-from": { type: "string" },
