@@ -244,3 +244,38 @@ describe("--all with the pages kept open", () => {
     }
   });
 });
+
+describe("Check in this browser (issue #24)", () => {
+  const ownBrowser = (args: readonly string[]) => inBrowser(info, "own-browser.ts", args);
+
+  it("runs the step in the browser's own window, with no grader, and shows the table, announced", async () => {
+    await stopWarm(info, "warm-grader");
+    const shown = await ownBrowser(["4"]);
+    expect(shown).toMatchObject({ state: "passed", role: "status", live: "polite" });
+    expect(shown.verdict).toBe(
+      "Passed: 16 pairs: 4 allowed, 12 blocked by CORS, 0 blocked for another reason; every pair as expected.",
+    );
+    expect(shown.rows).toHaveLength(16);
+    // The window it opened is closed again: the step's page alone is left.
+    expect(shown.windows).toBe(1);
+  });
+
+  it("says what to do when the browser blocks its window", async () => {
+    const shown = await ownBrowser(["4", "script"]);
+    expect(shown.state).toBe("blocked");
+    expect(shown.text).toContain(
+      "This browser blocked the check's window. Allow pop-ups for http://localhost:3000",
+    );
+  });
+
+  it("names a page origin that does not load, never as CORS", async () => {
+    const shown = await ownBrowser(["4", "gesture", "unresolved", "api.local"]);
+    expect(shown.state).toBe("failed");
+    const fromApi = shown.rows.filter((row: string[]) => row[0] === "http://api.local:8080");
+    expect(fromApi).toHaveLength(4);
+    for (const row of fromApi) {
+      expect(row[4]).toBe("blocked (not CORS)");
+      expect(row[5]).toContain("does its name resolve (the hosts-file line)");
+    }
+  });
+});
