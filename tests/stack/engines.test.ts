@@ -109,37 +109,7 @@ describe("one-shot runs", () => {
     }
   });
 
-  it("finds every claim of the guide about browsers true in Chromium, Firefox and WebKit (issue #20)", async () => {
-    const measured = await gradeInEngines(
-      info,
-      ["--claims", "--browser", "all"],
-      ["-e", "GRADER_SERVICE_PORT=0"],
-    );
-    expect(measured.code, measured.stdout + measured.stderr).toBe(0);
-    const report = JSON.parse(await readReport(info, "claims.json"));
-    const claims = JSON.parse(await readFile(join(ROOT, "lab", "claims.json"), "utf8")).claims;
-    expect(report.claims.map((claim: { id: string }) => claim.id)).toEqual(
-      claims.map((claim: { id: string }) => claim.id),
-    );
-    for (const claim of report.claims)
-      for (const engine of ENGINES)
-        expect(claim.results[engine], `${claim.id} in ${engine}`).toMatchObject({ pass: true });
-  });
-
-  it("finds them true in Chromium with third-party cookies blocked, where the cross-site session stays home", async () => {
-    const measured = await gradeInEngines(
-      info,
-      ["--claims", "--browser", "chromium", "--third-party-cookies", "blocked"],
-      ["-e", "GRADER_SERVICE_PORT=0"],
-    );
-    expect(measured.code, measured.stdout + measured.stderr).toBe(0);
-    const report = JSON.parse(await readReport(info, "claims.json"));
-    const crossSite = report.claims.find((claim: { id: string }) => claim.id === "cross-site-cookie");
-    expect(crossSite.results.chromium.measured).toBe("kept; from another site: not sent");
-  });
-
   describe("a student's own API (issue #25)", () => {
-    const FRONT_END = "http://localhost:5173";
     let api: ApiUnderTest | undefined;
     beforeAll(async () => {
       api = await startApiUnderTest(info);
@@ -147,10 +117,38 @@ describe("one-shot runs", () => {
     afterAll(async () => {
       await api?.[Symbol.asyncDispose]();
     });
-    const checkApi = (args: readonly string[]) =>
-      gradeInEngines(
+    /** Each page origin of the API under test's /by-origin path is one setup (server.mjs). */
+    const SETUPS = {
+      none: "http://localhost:5101",
+      "one origin": "http://localhost:5102",
+      reflect: "http://localhost:5103",
+      "* with credentials": "http://localhost:5104",
+      "preflight missing a header": "http://localhost:5105",
+      redirect: "http://localhost:5106",
+      hang: "http://localhost:5107",
+    } as const;
+    type Setup = keyof typeof SETUPS;
+    type Seen = { cause?: string; rule?: string; reason?: string; result: string; evidence?: string };
+    let seen: Map<string, Seen | undefined>;
+
+    beforeAll(async () => {
+      // Every setup, every kind, in the three engines at once: one run, one start of the browsers.
+      const checked = await gradeInEngines(
         info,
-        ["--api", ...args, "--from", FRONT_END, "--browser", "all"],
+        [
+          "--api",
+          "http://localhost:5000/by-origin",
+          "--from",
+          Object.values(SETUPS).join(","),
+          "--kinds",
+          "simple,preflight,credentialed",
+          "--header",
+          "Content-Type: application/json",
+          "--header",
+          "X-Token: t",
+          "--browser",
+          "all",
+        ],
         [
           "-e",
           `GRADER_HOST_MACHINE=${api?.name}`,
@@ -160,65 +158,65 @@ describe("one-shot runs", () => {
           "GRADER_TIMEOUT_MS=4000",
         ],
       );
-    /** Each engine's outcome for the front end's request of each kind. */
-    const frontEnd = async () =>
-      new Map(
-        (await readReports(info)).map((report) => [
-          `${report.engine} ${report.request}`,
-          report.pairs.find((pair) => pair.page === FRONT_END)?.got,
-        ]),
-      );
-
-    it("is read the same in the three engines: a header the preflight does not allow, an answer with no Allow-Credentials", async () => {
-      const checked = await checkApi([
-        "http://localhost:5000/one",
-        "--kinds",
-        "preflight,credentialed",
-        "--header",
-        "Content-Type: application/json",
-        "--header",
-        "X-Token: t",
-      ]);
       expect(checked.code, checked.stdout + checked.stderr).toBe(1);
-      const got = await frontEnd();
-      expect(got.get("chromium preflight")).toMatchObject({
-        cause: "cors",
-        reason: "HeaderDisallowedByPreflightResponse",
-      });
-      expect(got.get("chromium credentialed")).toMatchObject({
-        cause: "cors",
-        reason: "InvalidAllowCredentials",
-      });
-      for (const engine of ["firefox", "webkit"]) {
-        expect(got.get(`${engine} preflight`), engine).toMatchObject({
-          cause: "cors",
-          rule: "CORSMissingAllowHeaderFromPreflight",
-        });
-        expect(got.get(`${engine} credentialed`), engine).toMatchObject({
-          cause: "cors",
-          rule: "CORSMissingAllowCredentials",
-        });
+      seen = new Map(
+        (await readReports(info)).flatMap((report) =>
+          report.pairs.map((pair) => [`${report.engine} ${report.request} ${pair.page}`, pair.got as Seen]),
+        ),
+      );
+    }, 300_000);
+    const got = (engine: string, kind: string, setup: Setup) =>
+      seen.get(`${engine} ${kind} ${SETUPS[setup]}`);
+
+    it("is allowed in every engine where it allows the page, and only there", () => {
+      for (const engine of ENGINES) {
+        expect(got(engine, "simple", "one origin"), engine).toMatchObject({ result: "allowed" });
+        expect(got(engine, "preflight", "one origin"), engine).toMatchObject({ cause: "cors" });
+        expect(got(engine, "credentialed", "reflect"), engine).toMatchObject({ result: "allowed" });
+        expect(got(engine, "preflight", "reflect"), engine).toMatchObject({ result: "allowed" });
       }
     });
 
-    it("takes the rule from the API's own answer where an engine's words do not name it: * with credentials", async () => {
-      const checked = await checkApi(["http://localhost:5000/star-credentials", "--kinds", "credentialed"]);
-      expect(checked.code, checked.stdout + checked.stderr).toBe(1);
-      const got = await frontEnd();
-      expect(got.get("chromium credentialed")).toMatchObject({
-        cause: "cors",
-        reason: "WildcardOriginNotAllowed",
-      });
-      // Firefox's sentence for it never reaches WebDriver BiDi (README): the answer tells.
-      expect(got.get("firefox credentialed")).toMatchObject({
-        cause: "cors",
-        rule: "CORSNotSupportingCredentials",
+    it("is blocked for the rule its answer fails, as each engine names it (Chromium's code, Firefox's and WebKit's rule)", () => {
+      const rules: [string, Setup, string, string][] = [
+        ["simple", "none", "MissingAllowOriginHeader", "CORSMissingAllowOrigin"],
+        ["credentialed", "one origin", "InvalidAllowCredentials", "CORSMissingAllowCredentials"],
+        ["credentialed", "* with credentials", "WildcardOriginNotAllowed", "CORSNotSupportingCredentials"],
+        [
+          "preflight",
+          "preflight missing a header",
+          "HeaderDisallowedByPreflightResponse",
+          "CORSMissingAllowHeaderFromPreflight",
+        ],
+      ];
+      for (const [kind, setup, code, rule] of rules) {
+        expect(got("chromium", kind, setup), `${setup}, ${kind}`).toMatchObject({
+          cause: "cors",
+          reason: code,
+        });
+        for (const engine of ["firefox", "webkit"])
+          expect(got(engine, kind, setup), `${engine}: ${setup}, ${kind}`).toMatchObject({
+            cause: "cors",
+            rule,
+          });
+      }
+      // Firefox's sentence for * with credentials never reaches WebDriver BiDi (README): the answer tells.
+      expect(got("firefox", "credentialed", "* with credentials")).toMatchObject({
         evidence: "the server's answer",
       });
-      expect(got.get("webkit credentialed")).toMatchObject({
-        cause: "cors",
-        rule: "CORSNotSupportingCredentials",
-      });
+    });
+
+    it("names a redirect and a server that never answers as such, never as CORS, in every engine", () => {
+      for (const engine of ENGINES) {
+        expect(got(engine, "simple", "redirect"), engine).toMatchObject({
+          cause: "other",
+          reason: expect.stringContaining("answered 302 to /sign-in: a redirect"),
+        });
+        expect(got(engine, "simple", "hang"), engine).toMatchObject({
+          cause: "other",
+          reason: expect.stringContaining("did not answer within 4000 ms"),
+        });
+      }
     });
   });
 });
@@ -230,6 +228,29 @@ describe("through the warm engines service", () => {
 
   afterAll(async () => {
     await stopWarm(info, "warm-engines");
+  });
+
+  describe("the guide's claims about browsers", () => {
+    it("finds every claim of the guide about browsers true in Chromium, Firefox and WebKit (issue #20)", async () => {
+      const measured = await inEngines(["--claims"]);
+      expect(measured.code, measured.stdout + measured.stderr).toBe(0);
+      const report = JSON.parse(await readReport(info, "claims.json"));
+      const claims = JSON.parse(await readFile(join(ROOT, "lab", "claims.json"), "utf8")).claims;
+      expect(report.claims.map((claim: { id: string }) => claim.id)).toEqual(
+        claims.map((claim: { id: string }) => claim.id),
+      );
+      for (const claim of report.claims)
+        for (const engine of ENGINES)
+          expect(claim.results[engine], `${claim.id} in ${engine}`).toMatchObject({ pass: true });
+    });
+
+    it("finds them true in Chromium with third-party cookies blocked, where the cross-site session stays home", async () => {
+      const measured = await inChromium(["--claims", "--third-party-cookies", "blocked"]);
+      expect(measured.code, measured.stdout + measured.stderr).toBe(0);
+      const report = JSON.parse(await readReport(info, "claims.json"));
+      const crossSite = report.claims.find((claim: { id: string }) => claim.id === "cross-site-cookie");
+      expect(crossSite.results.chromium.measured).toBe("kept; from another site: not sent");
+    });
   });
 
   describe("the untouched lab", () => {

@@ -59,8 +59,9 @@ export async function runGrader(
       terminal.out(`${USAGE}\n`);
       return EXIT.pass;
     }
-    if (config.claims) return await runClaims(config, terminal, options.browsers ?? OWN_BROWSER);
-    if (config.api) return await runApi(config, config.api, terminal, options.browsers ?? OWN_BROWSER);
+    const browsers = options.browsers ?? OWN_BROWSER;
+    if (config.claims) return await runClaims(config, terminal, browsers, options.handOver);
+    if (config.api) return await runApi(config, config.api, terminal, browsers, options.handOver);
     return await grade(config, await resolveChecks(config), terminal, options);
   } catch (error) {
     const { code, message } = asExit(error);

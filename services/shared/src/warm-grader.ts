@@ -60,6 +60,7 @@ export const WARM_OPTIONS = [
   "--third-party-cookies",
   "--local-network",
   "--in-browser",
+  "--claims",
   // The student's own API (issue #25): a URL and origins, no file.
   "--api",
   "--from",

@@ -14,6 +14,8 @@ const rules = [
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: [...CHROMIUM_FLAGS, `--host-resolver-rules=${rules.join(", ")}`],
+  // Playwright turns Chromium's pop-up blocker off; a student's browser has it on.
+  ignoreDefaultArgs: ["--disable-popup-blocking"],
 });
 try {
   const page = await browser.newPage();

@@ -35,8 +35,27 @@ const setups = {
   }),
 };
 
+/**
+ * One path, a setup per page origin (by its port): one run of the grader with several --from
+ * origins tries them all (the engines test, where each run starts three browsers).
+ */
+const BY_ORIGIN = {
+  5101: "/none",
+  5102: "/one-of-its-own",
+  5103: "/reflect",
+  5104: "/star-credentials",
+  5105: "/preflight-missing-header",
+  5106: "/redirect",
+  5107: "/hang",
+};
+setups["/one-of-its-own"] = (req) => ({
+  ...setups["/one"](req),
+  "Access-Control-Allow-Origin": req.headers.origin ?? "",
+});
+
 const server = http.createServer((req, res) => {
-  const path = new URL(req.url ?? "/", "http://x").pathname;
+  let path = new URL(req.url ?? "/", "http://x").pathname;
+  if (path === "/by-origin") path = BY_ORIGIN[new URL(req.headers.origin ?? "http://x:0").port] ?? "/none";
   if (path === "/hang") return; // never answers
   if (path === "/redirect") {
     res.writeHead(302, { Location: "/sign-in" }).end();

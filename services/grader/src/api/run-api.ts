@@ -24,7 +24,7 @@ import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
 import { type ApiCalled, callApi } from "../in-page/call-api.ts";
 import { LabClient } from "../lab-client.ts";
 import { judge, summarize } from "../matrix.ts";
-import { renderReportFiles, writeReports } from "../report/files.ts";
+import { type ReportFiles, renderReportFiles, writeReports } from "../report/files.ts";
 import type { CheckRun, GradedRun, Outcome, PairResult, Report } from "../report/report.ts";
 import { renderCheck, type Terminal } from "../report/terminal.ts";
 import { becomeOwnerOf } from "../report-owner.ts";
@@ -73,6 +73,7 @@ export async function runApi(
   api: ApiCheck,
   terminal: Terminal,
   browsers: BrowserSource,
+  handOver?: (files: ReportFiles) => void,
 ): Promise<ExitCode> {
   becomeOwnerOf(config.reportDir);
   const target = new URL(api.url);
@@ -128,7 +129,9 @@ export async function runApi(
       };
     });
     const run: GradedRun = { checks, result: classroomResult(config.identity, graded, startedAt) };
-    terminal.out(await writeReports(config, renderReportFiles(run)));
+    // The warm grader hands its files back, never writes them (issue #19).
+    if (handOver) handOver(renderReportFiles(run));
+    else terminal.out(await writeReports(config, renderReportFiles(run)));
     return graded.every((check) => check.passed) ? EXIT.pass : EXIT.mismatch;
   } finally {
     await pages.close();

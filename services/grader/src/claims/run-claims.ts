@@ -3,7 +3,6 @@
 // here, and in the lab's tests, instead of misleading a room. Exit 0 when every claim holds in every
 // engine, 1 when one does not; claims.json in the report folder holds what was measured.
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { originOf, type PageRole } from "../../../shared/src/lab-origins.ts";
 import type { BrowserProbe } from "../browser-probe.ts";
@@ -13,12 +12,11 @@ import { ENGINE_TITLES, type EngineName } from "../engines/engine.ts";
 import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
 import { LabClient } from "../lab-client.ts";
 import { checkReachability } from "../reachability.ts";
+import { CLAIMS_FILE, type ReportFiles, writeReportFiles } from "../report/files.ts";
 import { type Terminal, textTable } from "../report/terminal.ts";
 import { becomeOwnerOf } from "../report-owner.ts";
 import { type Claim, expectedOf, loadClaims } from "./claims-file.ts";
 import { PROBES, type ProbeLab } from "./probes.ts";
-
-export const CLAIMS_REPORT = "claims.json";
 
 interface Measured {
   readonly engine: EngineName;
@@ -33,6 +31,7 @@ export async function runClaims(
   config: GraderConfig,
   terminal: Terminal,
   browsers: BrowserSource,
+  handOver?: (files: ReportFiles) => void,
 ): Promise<ExitCode> {
   const claims = await loadClaims(config.labDir);
   becomeOwnerOf(config.reportDir);
@@ -86,12 +85,15 @@ export async function runClaims(
       ),
     })),
   };
-  await writeFile(join(config.reportDir, CLAIMS_REPORT), `${JSON.stringify(report, null, 2)}\n`);
   const failed = measured.filter((each) => !each.pass).length;
-  terminal.out(
-    `${failed === 0 ? "Every claim holds" : `${failed} measurement(s) differ from the guide`}. ` +
-      `Written to ${join(config.reportDirShown, CLAIMS_REPORT)}\n`,
-  );
+  terminal.out(`${failed === 0 ? "Every claim holds" : `${failed} measurement(s) differ from the guide`}.\n`);
+  // The warm grader hands its files back, never writes them (issue #19).
+  const files = { [CLAIMS_FILE]: `${JSON.stringify(report, null, 2)}\n` };
+  if (handOver) handOver(files);
+  else {
+    await writeReportFiles(config.reportDir, files);
+    terminal.out(`Written to ${join(config.reportDirShown, CLAIMS_FILE)}\n`);
+  }
   return failed === 0 ? EXIT.pass : EXIT.mismatch;
 }
 

@@ -16,7 +16,10 @@ export const REPORT_FILE = "origin-matrix.json";
 export type ReportFiles = Readonly<Record<string, string>>;
 
 /** The report files' names, in the order they are written: the JSON report, which is named, last. */
-export const REPORT_FILE_NAMES = [JUNIT_FILE, SUMMARY_FILE, RESULT_FILE, REPORT_FILE] as const;
+/** What `--claims` measured (issue #20): the one report of such a run. */
+export const CLAIMS_FILE = "claims.json";
+
+export const REPORT_FILE_NAMES = [JUNIT_FILE, SUMMARY_FILE, RESULT_FILE, REPORT_FILE, CLAIMS_FILE] as const;
 
 export const resultJson = (result: ClassroomResult) => `${JSON.stringify(result, null, 2)}\n`;
 
@@ -64,7 +67,10 @@ async function writeAtomically(directory: string, file: string, content: string)
  * JSON report's path, or the last file's when there is none.
  */
 export async function writeReportFiles(directory: string, files: ReportFiles): Promise<string> {
-  let last = join(directory, REPORT_FILE);
+  let last = join(
+    directory,
+    files[REPORT_FILE] === undefined && files[CLAIMS_FILE] !== undefined ? CLAIMS_FILE : REPORT_FILE,
+  );
   for (const name of REPORT_FILE_NAMES) {
     const content = files[name];
     if (typeof content === "string") last = await writeAtomically(directory, name, content);
@@ -91,5 +97,6 @@ export async function writeReports(config: GraderConfig, files: ReportFiles): Pr
     );
   });
   const shown = path.replace(config.reportDir, config.reportDirShown);
+  if (files[REPORT_FILE] === undefined) return `Written to ${shown}\n`;
   return `Reports written to ${shown} (and beside it the JUnit XML and result.json)\n`;
 }

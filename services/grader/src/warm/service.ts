@@ -131,6 +131,7 @@ export function parseRequest(data: unknown): WarmRequest {
         "third-party-cookies": { type: "string" },
         "local-network": { type: "string" },
         "in-browser": { type: "boolean" },
+        claims: { type: "boolean" },
         api: { type: "string" },
         from: { type: "string" },
         "not-from": { type: "string" },
