@@ -111,9 +111,6 @@ describe("one-shot runs", () => {
 
   describe("a student's own API (issue #25)", () => {
     let api: ApiUnderTest | undefined;
-    beforeAll(async () => {
-      api = await startApiUnderTest(info);
-    });
     afterAll(async () => {
       await api?.[Symbol.asyncDispose]();
     });
@@ -132,6 +129,7 @@ describe("one-shot runs", () => {
     let seen: Map<string, Seen | undefined>;
 
     beforeAll(async () => {
+      api = await startApiUnderTest(info);
       // Every setup, every kind, in the three engines at once: one run, one start of the browsers.
       const checked = await gradeInEngines(
         info,
