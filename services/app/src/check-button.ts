@@ -33,6 +33,17 @@ export function crossOriginRefusal(req: Request, ownOrigin: string): string | un
 }
 
 /**
+ * Answers 403 with the reason when the request comes from another origin than the page's own, and
+ * says whether it did: each POST of the lab's pages that makes the lab act asks this first.
+ */
+export function refusedFromElsewhere(req: Request, res: Response, ownOrigin: string, why: string): boolean {
+  const refusal = crossOriginRefusal(req, ownOrigin);
+  if (refusal === undefined) return false;
+  res.status(403).type("text/plain").send(`Refused: ${refusal}. ${why}\n`);
+  return true;
+}
+
+/**
  * The section under a step's text: the Check button, the "Check in this browser" button (issue
  * #24, shown by its script, since it needs one), and the last result when there is one.
  */
@@ -118,16 +129,9 @@ export interface CheckOptions {
 /** POST /lab/:step/check: the step's page, with the grader's result in its check section. */
 export function checkHandler({ graderPort, servedFrom, page, send }: CheckOptions): RequestHandler {
   return async (req, res) => {
-    const refusal = crossOriginRefusal(req, servedFrom(req));
-    if (refusal !== undefined) {
-      res
-        .status(403)
-        .type("text/plain")
-        .send(
-          `Refused: ${refusal}. A step is checked only from its own page on the lab: a POST that makes a server act must come from its own origin (step 10 of the guide).\n`,
-        );
-      return;
-    }
+    const why =
+      "A step is checked only from its own page on the lab: a POST that makes a server act must come from its own origin (step 10 of the guide).";
+    if (refusedFromElsewhere(req, res, servedFrom(req), why)) return;
     const stepPage = await page(req, res);
     if (stepPage === undefined) {
       if (!res.headersSent)

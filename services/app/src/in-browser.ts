@@ -24,7 +24,7 @@ import {
 import { type LabStep, readManifest } from "../../shared/src/lab-manifest.ts";
 import type { LabOrigins } from "../../shared/src/lab-origins.ts";
 import type { CheckView } from "../../shared/src/warm-grader.ts";
-import { crossOriginRefusal } from "./check-button.ts";
+import { refusedFromElsewhere } from "./check-button.ts";
 import { explain } from "./explain.ts";
 import type { RequestLog } from "./request-log.ts";
 
@@ -311,14 +311,8 @@ export function inBrowserHandlers({ labDir, origins, requests, servedFrom }: InB
     judge: [
       express.json({ limit: "64kb" }),
       async (req, res) => {
-        const refusal = crossOriginRefusal(req, servedFrom(req));
-        if (refusal !== undefined) {
-          res
-            .status(403)
-            .type("text/plain")
-            .send(`Refused: ${refusal}. A step is checked only from its own page.\n`);
+        if (refusedFromElsewhere(req, res, servedFrom(req), "A step is checked only from its own page."))
           return;
-        }
         const found = await stepOf(req, res);
         if (!found) return;
         const reported = readReported(req.body, found.plan);

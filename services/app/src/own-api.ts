@@ -5,7 +5,7 @@
 import express, { type Request, type RequestHandler } from "express";
 import { escapeHtml } from "../../shared/src/html.ts";
 import { askWarmGrader, type WarmReply } from "../../shared/src/warm-grader.ts";
-import { crossOriginRefusal, renderView, START_GRADER } from "./check-button.ts";
+import { refusedFromElsewhere, renderView, START_GRADER } from "./check-button.ts";
 import { layout } from "./page.ts";
 
 /** A run of several page origins and kinds in a browser: the app waits this long for it. */
@@ -133,14 +133,8 @@ export function ownApiHandlers({ graderPort, servedFrom, send }: OwnApiOptions):
     check: [
       express.urlencoded({ extended: false, limit: "16kb" }),
       async (req, res) => {
-        const refusal = crossOriginRefusal(req, servedFrom(req));
-        if (refusal !== undefined) {
-          res
-            .status(403)
-            .type("text/plain")
-            .send(`Refused: ${refusal}. Your API is checked only from this page on the lab.\n`);
-          return;
-        }
+        const why = "Your API is checked only from this page on the lab.";
+        if (refusedFromElsewhere(req, res, servedFrom(req), why)) return;
         const asked = askedOf(req);
         const reply: WarmReply =
           graderPort === 0

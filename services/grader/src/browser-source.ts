@@ -4,6 +4,7 @@ import { BrowserProbe } from "./browser-probe.ts";
 import type { GraderConfig } from "./config.ts";
 import type { EngineName } from "./engines/engine.ts";
 import { launchEngine } from "./engines/launch.ts";
+import { EXIT, GraderExit } from "./exit-codes.ts";
 import { type LabClient, spkiHashes } from "./lab-client.ts";
 
 /** Where a run's browsers come from: its own (the command line), or the warm grader's Chromium. */
@@ -26,3 +27,30 @@ export const OWN_BROWSER: BrowserSource = {
   },
   release: (probe) => probe.close(),
 };
+
+/**
+ * `work` in each engine of the run at once, each engine released after; an engine that cannot start
+ * ends the run with the grader's exit code for it (4).
+ */
+export function inEachEngine<T>(
+  browsers: BrowserSource,
+  config: GraderConfig,
+  client: LabClient,
+  work: (probe: BrowserProbe) => Promise<T>,
+): Promise<T[]> {
+  return Promise.all(
+    config.browsers.map(async (engine) => {
+      let probe: BrowserProbe;
+      try {
+        probe = await browsers.acquire(config, client, engine);
+      } catch (error) {
+        throw new GraderExit(EXIT.browser, (error as Error).message.split("\n")[0] ?? "");
+      }
+      try {
+        return await work(probe);
+      } finally {
+        await browsers.release(probe);
+      }
+    }),
+  );
+}

@@ -5,7 +5,7 @@
 // not (issue #14), for every page, the sandboxed one included (issue #22).
 import type { Explanation } from "../../shared/src/console-contract.ts";
 import type { EngineName } from "./engines/engine.ts";
-import { readReason } from "./engines/reasons.ts";
+import { type Reading, readReason } from "./engines/reasons.ts";
 import type { Answered } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
 
@@ -35,6 +35,26 @@ const LOCAL_NETWORK_WORDS: Readonly<Record<string, string>> = {
     "the address space the request named did not match the target's, so the browser stopped",
 };
 const LOCAL_NETWORK_CODES: ReadonlySet<string> = new Set(Object.keys(LOCAL_NETWORK_WORDS));
+
+/**
+ * A CORS block as the engine's words read: its code, its rule, its words, and where the rule came
+ * from when the words alone did not tell (the lab's record, or a student's API's own answer).
+ */
+export function corsBlock(
+  reading: Extract<Reading, { kind: "cors" }>,
+  from: "the lab's record" | "the server's answer",
+  explained: string | undefined,
+): Outcome {
+  return {
+    result: "blocked",
+    cause: "cors",
+    reason: reading.code,
+    ...(reading.rule ? { rule: reading.rule } : {}),
+    ...(reading.said ? { said: reading.said } : {}),
+    ...(reading.fromRecord ? { evidence: from } : {}),
+    ...(explained ? { explained } : {}),
+  };
+}
 
 /** What answered a lab address in the lab's place, in plain words. */
 export function answeredInstead(url: string, status: number, location: string | undefined): string {
@@ -82,17 +102,7 @@ export function classifyBlock(evidence: BlockEvidence): Outcome {
   }
   const recordedRule = record?.reached === true && "rule" in record ? (record.rule ?? undefined) : undefined;
   const reading = readReason(evidence.engine, evidence.said, recordedRule ?? evidence.explained);
-  if (reading.kind === "cors") {
-    return {
-      result: "blocked",
-      cause: "cors",
-      reason: reading.code,
-      ...(reading.rule ? { rule: reading.rule } : {}),
-      ...(reading.said ? { said: reading.said } : {}),
-      ...(reading.fromRecord ? { evidence: "the lab's record" as const } : {}),
-      ...(evidence.explained ? { explained: evidence.explained } : {}),
-    };
-  }
+  if (reading.kind === "cors") return corsBlock(reading, "the lab's record", evidence.explained);
   return {
     result: "blocked",
     cause: "other",

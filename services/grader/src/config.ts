@@ -127,6 +127,26 @@ export class UsageError extends Error {
   }
 }
 
+/** The grader's options, as node:util's parseArgs takes them; the warm grader takes some of them. */
+export const GRADER_OPTIONS = {
+  step: { type: "string" },
+  all: { type: "boolean" },
+  claims: { type: "boolean" },
+  "in-browser": { type: "boolean" },
+  api: { type: "string" },
+  from: { type: "string" },
+  "not-from": { type: "string" },
+  kinds: { type: "string" },
+  method: { type: "string" },
+  header: { type: "string", multiple: true },
+  expect: { type: "string" },
+  browser: { type: "string" },
+  "third-party-cookies": { type: "string" },
+  "local-network": { type: "string" },
+  "report-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Undefined means `--help` was asked for. */
 export function readGraderConfig(argv: readonly string[], env: Env): GraderConfig | undefined {
   let values: {
@@ -150,24 +170,7 @@ export function readGraderConfig(argv: readonly string[], env: Env): GraderConfi
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        step: { type: "string" },
-        all: { type: "boolean" },
-        claims: { type: "boolean" },
-        "in-browser": { type: "boolean" },
-        api: { type: "string" },
-        from: { type: "string" },
-        "not-from": { type: "string" },
-        kinds: { type: "string" },
-        method: { type: "string" },
-        header: { type: "string", multiple: true },
-        expect: { type: "string" },
-        browser: { type: "string" },
-        "third-party-cookies": { type: "string" },
-        "local-network": { type: "string" },
-        "report-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: GRADER_OPTIONS,
       strict: true,
       allowPositionals: false,
     }));

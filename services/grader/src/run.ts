@@ -194,41 +194,26 @@ async function runCheck(
   check: Check,
   launchMs: number,
 ): Promise<Report> {
-  const { expectations } = check;
-  const targets = config.origins.lab;
-  const checkStarted = new Date();
-  const results = await runMatrix(pages, targets, expectations, {
+  const startedAt = new Date();
+  const results = await runMatrix(pages, config.origins.lab, check.expectations, {
     engine: probe.engine,
     localNetwork: config.localNetwork,
     publicOrigin: config.origins.byRole.public,
     localTargets: config.origins.set !== "forwarded",
   });
-  const matrixMs = Date.now() - checkStarted.getTime();
-  return {
-    title: expectations.title,
-    ...(check.step === undefined ? {} : { step: check.step }),
-    expectations: check.source,
-    request: expectations.request,
-    asked: { path: expectations.path, signedIn: expectations.signedIn },
-    pageCount: pageOrigins(targets, expectations).length,
-    startedAt: checkStarted.toISOString(),
-    // The first check's time includes the browser's start.
-    durationMs: matrixMs + launchMs,
-    timings: { launchMs, matrixMs },
-    engine: probe.engine,
-    browser: probe.version(),
+  return reportOf(config, probe, check, results, {
+    title: check.expectations.title,
+    startedAt,
+    launchMs,
     thirdPartyCookies: config.thirdPartyCookies,
     localNetwork: config.localNetwork,
     signInsRefused: pages.signInsRefused(),
-    origins: targets,
-    summary: summarize(results),
-    pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),
-  };
+  });
 }
 
 /**
  * One step checked by its page's own "Check in this browser" (issue #24): the page's window makes
- * the requests, the app judges them, and the page's table is read back.
+ * the requests, the app judges them, and the page's table is read back. The browser is as it ships.
  */
 async function runCheckInBrowser(
   probe: BrowserProbe,
@@ -236,8 +221,7 @@ async function runCheckInBrowser(
   check: Check,
   launchMs: number,
 ): Promise<Report> {
-  const { expectations } = check;
-  const checkStarted = new Date();
+  const startedAt = new Date();
   const stepPage = `${config.origins.byRole.localhost}/lab/${check.step}`;
   let results: PairResult[];
   try {
@@ -245,22 +229,45 @@ async function runCheckInBrowser(
   } catch (error) {
     throw new GraderExit(EXIT.crashed, `${stepPage}: ${(error as Error).message.split("\n")[0]}`);
   }
-  const matrixMs = Date.now() - checkStarted.getTime();
+  return reportOf(config, probe, check, results, {
+    title: `${check.expectations.title}, as the page's own check in this browser`,
+    startedAt,
+    launchMs,
+    thirdPartyCookies: "shipped",
+    localNetwork: "denied",
+    signInsRefused: [],
+  });
+}
+
+/** A check's report, from its pairs and how the run went. */
+function reportOf(
+  config: GraderConfig,
+  probe: BrowserProbe,
+  check: Check,
+  results: readonly PairResult[],
+  run: Pick<Report, "title" | "thirdPartyCookies" | "localNetwork" | "signInsRefused"> & {
+    readonly startedAt: Date;
+    readonly launchMs: number;
+  },
+): Report {
+  const { expectations } = check;
+  const matrixMs = Date.now() - run.startedAt.getTime();
   return {
-    title: `${expectations.title}, as the page's own check in this browser`,
+    title: run.title,
     ...(check.step === undefined ? {} : { step: check.step }),
     expectations: check.source,
     request: expectations.request,
     asked: { path: expectations.path, signedIn: expectations.signedIn },
     pageCount: pageOrigins(config.origins.lab, expectations).length,
-    startedAt: checkStarted.toISOString(),
-    durationMs: matrixMs + launchMs,
-    timings: { launchMs, matrixMs },
+    startedAt: run.startedAt.toISOString(),
+    // The first check's time includes the browser's start.
+    durationMs: matrixMs + run.launchMs,
+    timings: { launchMs: run.launchMs, matrixMs },
     engine: probe.engine,
     browser: probe.version(),
-    thirdPartyCookies: "shipped",
-    localNetwork: "denied",
-    signInsRefused: [],
+    thirdPartyCookies: run.thirdPartyCookies,
+    localNetwork: run.localNetwork,
+    signInsRefused: run.signInsRefused,
     origins: config.origins.lab,
     summary: summarize(results),
     pairs: results.map((result) => ({ ...result, hint: hintFor(result, config.origins) })),

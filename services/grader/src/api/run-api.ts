@@ -14,13 +14,14 @@ import {
 } from "../../../shared/src/cors-rules.ts";
 import type { PairExpectation } from "../../../shared/src/expectations.ts";
 import type { BrowserProbe } from "../browser-probe.ts";
-import type { BrowserSource } from "../browser-source.ts";
+import { type BrowserSource, inEachEngine } from "../browser-source.ts";
+import { corsBlock } from "../classify-block.ts";
 import { classroomResult } from "../classroom-result.ts";
 import type { GraderConfig } from "../config.ts";
 import { type EngineName, runKey } from "../engines/engine.ts";
 import { relayPort } from "../engines/loopback-relay.ts";
 import { readReason } from "../engines/reasons.ts";
-import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
+import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { type ApiCalled, callApi } from "../in-page/call-api.ts";
 import { LabClient } from "../lab-client.ts";
 import { judge, summarize } from "../matrix.ts";
@@ -97,23 +98,11 @@ export async function runApi(
   });
   const startedAt = new Date();
   try {
-    const byEngine = await Promise.all(
-      config.browsers.map(async (engine) => {
-        let probe: BrowserProbe;
-        try {
-          probe = await browsers.acquire(config, client, engine);
-        } catch (error) {
-          throw new GraderExit(EXIT.browser, (error as Error).message.split("\n")[0] ?? "");
-        }
-        try {
-          const reports: Report[] = [];
-          for (const asking of askings(api)) reports.push(await checkKind(config, api, probe, asking));
-          return reports;
-        } finally {
-          await browsers.release(probe);
-        }
-      }),
-    );
+    const byEngine = await inEachEngine(browsers, config, client, async (probe) => {
+      const reports: Report[] = [];
+      for (const asking of askings(api)) reports.push(await checkKind(config, api, probe, asking));
+      return reports;
+    });
     const checks: CheckRun[] = askings(api).map((asking, index) => ({
       name: `Your API: ${asking.words} of ${api.url}`,
       reports: byEngine.map((reports) => reports[index] as Report),
@@ -287,17 +276,7 @@ export function readBlock(
     };
   }
   const reading = readReason(engine, said, server.rule);
-  if (reading.kind === "cors") {
-    return {
-      result: "blocked",
-      cause: "cors",
-      reason: reading.code,
-      ...(reading.rule ? { rule: reading.rule } : {}),
-      ...(reading.said ? { said: reading.said } : {}),
-      ...(reading.fromRecord ? { evidence: "the server's answer" as const } : {}),
-      ...(server.rule ? { explained: server.rule } : {}),
-    };
-  }
+  if (reading.kind === "cors") return corsBlock(reading, "the server's answer", server.rule);
   if (reading.kind === "not-cors") return { result: "blocked", cause: "other", reason: reading.said };
   return { result: "blocked", cause: "other", reason: "blocked without a reason" };
 }

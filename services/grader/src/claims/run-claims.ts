@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { originOf, type PageRole } from "../../../shared/src/lab-origins.ts";
 import type { BrowserProbe } from "../browser-probe.ts";
-import type { BrowserSource } from "../browser-source.ts";
+import { type BrowserSource, inEachEngine } from "../browser-source.ts";
 import type { GraderConfig } from "../config.ts";
 import { ENGINE_TITLES, type EngineName } from "../engines/engine.ts";
 import { EXIT, type ExitCode, GraderExit } from "../exit-codes.ts";
@@ -48,23 +48,11 @@ export async function runClaims(
     );
   }
   const measured = (
-    await Promise.all(
-      config.browsers.map(async (engine) => {
-        let probe: BrowserProbe;
-        try {
-          probe = await browsers.acquire(config, client, engine);
-        } catch (error) {
-          throw new GraderExit(EXIT.browser, (error as Error).message.split("\n")[0] ?? "");
-        }
-        try {
-          const results: Measured[] = [];
-          for (const claim of claims) results.push(await measure(config, probe, claim));
-          return results;
-        } finally {
-          await browsers.release(probe);
-        }
-      }),
-    )
+    await inEachEngine(browsers, config, client, async (probe) => {
+      const results: Measured[] = [];
+      for (const claim of claims) results.push(await measure(config, probe, claim));
+      return results;
+    })
   ).flat();
   const byClaim = claims.map((claim) => ({
     claim,

@@ -16,6 +16,7 @@ import {
   type WarmAnswer,
   type WarmRequest,
 } from "../../../shared/src/warm-grader.ts";
+import { GRADER_OPTIONS } from "../config.ts";
 import { EXIT } from "../exit-codes.ts";
 import { checkView } from "../report/check-view.ts";
 import { runGrader } from "../run.ts";
@@ -117,6 +118,11 @@ export function warmGrader(env: Env, log: Logger): http.Server {
 }
 
 /** A run's arguments, only those WARM_OPTIONS allows, and who is graded. */
+/** The grader's own options (config.ts), those the warm grader takes (WARM_OPTIONS) alone. */
+const WARM_PARSE_OPTIONS = Object.fromEntries(
+  WARM_OPTIONS.map((flag) => [flag.slice(2), GRADER_OPTIONS[flag.slice(2) as keyof typeof GRADER_OPTIONS]]),
+) as Partial<typeof GRADER_OPTIONS>;
+
 export function parseRequest(data: unknown): WarmRequest {
   const { argv, identity } = (data ?? {}) as { argv?: unknown; identity?: unknown };
   if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === "string"))
@@ -124,21 +130,7 @@ export function parseRequest(data: unknown): WarmRequest {
   try {
     parseArgs({
       args: argv,
-      options: {
-        step: { type: "string" },
-        all: { type: "boolean" },
-        browser: { type: "string" },
-        "third-party-cookies": { type: "string" },
-        "local-network": { type: "string" },
-        "in-browser": { type: "boolean" },
-        claims: { type: "boolean" },
-        api: { type: "string" },
-        from: { type: "string" },
-        "not-from": { type: "string" },
-        kinds: { type: "string" },
-        method: { type: "string" },
-        header: { type: "string", multiple: true },
-      },
+      options: WARM_PARSE_OPTIONS,
       strict: true,
       allowPositionals: false,
     });
