@@ -261,7 +261,7 @@ describe("Check in this browser (issue #24)", () => {
   });
 
   it("says what to do when the browser blocks its window", async () => {
-    const shown = await ownBrowser(["4", "script"]);
+    const shown = await ownBrowser(["4", "blocked"]);
     expect(shown.state).toBe("blocked");
     expect(shown.text).toContain(
       "This browser blocked the check's window. Allow pop-ups for http://localhost:3000",

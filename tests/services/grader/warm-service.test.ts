@@ -35,7 +35,6 @@ describe("a request to the warm grader", () => {
     [["--expect", "/etc/passwd"], "Unknown option '--expect'"],
     [["--all", "/tmp/x"], "Unexpected argument '/tmp/x'"],
     [["--json"], "Unknown option '--json'"],
-    [["--claims"], "Unknown option '--claims'"],
   ])("refuses %o, naming what it takes", (argv, why) => {
     expect(() => parseRequest({ argv })).toThrow(
       `the warm grader takes ${WARM_OPTIONS.join(", ")} and nothing else`,

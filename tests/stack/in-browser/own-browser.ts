@@ -1,8 +1,9 @@
 // Runs inside the grader image, in the app's network namespace: the "Check in this browser" button
 // of a step's page (issue #24) as a student presses it, in Chromium. Prints one JSON line.
-//   STEP [gesture|script] [unresolved NAME]
-//     gesture (default): a click as a user's; script: a click from the page's script, which no
-//     pop-up blocker lets open a window; unresolved NAME: NAME does not resolve in this browser
+//   STEP [gesture|blocked] [unresolved NAME]
+//     gesture (default): a click as a user's; blocked: a browser whose pop-up blocker refuses the
+//     window (Chromium's headless shell has none: window.open answers null, as a blocker's does);
+//     unresolved NAME: NAME does not resolve in this browser
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../../services/grader/src/engines/chromium.ts";
 
@@ -14,14 +15,12 @@ const rules = [
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: [...CHROMIUM_FLAGS, `--host-resolver-rules=${rules.join(", ")}`],
-  // Playwright turns Chromium's pop-up blocker off; a student's browser has it on.
-  ignoreDefaultArgs: ["--disable-popup-blocking"],
 });
 try {
   const page = await browser.newPage();
+  if (how === "blocked") await page.addInitScript(() => Object.assign(window, { open: () => null }));
   await page.goto(`http://localhost:3000/lab/${step}`, { waitUntil: "load" });
-  if (how === "script") await page.evaluate(() => document.getElementById("check-in-browser")?.click());
-  else await page.locator("#check-in-browser").click();
+  await page.locator("#check-in-browser").click();
   await page.waitForFunction(
     () =>
       ["passed", "failed", "error", "blocked"].includes(
