@@ -105,6 +105,12 @@ export async function startForwarder(
     `${project.projectName}_default`,
     "--network-alias",
     "forwarder",
+    // The lab's image carries the Compose project's label and the app's health check (Compose labels
+    // what it builds): without these, Testcontainers would count the forwarder as one of the stack's
+    // services and wait for an app health check it can never pass.
+    "--label",
+    "com.docker.compose.project=",
+    "--no-healthcheck",
     "-p",
     `127.0.0.1:${hostPort}:443`,
     "-v",

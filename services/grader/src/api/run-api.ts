@@ -218,16 +218,7 @@ async function fromPage(
     });
     if (called.seen === "allowed")
       return { outcome: { result: "allowed", status: called.status }, server: undefined };
-    if (called.timedOut) {
-      return {
-        outcome: {
-          result: "blocked",
-          cause: "other",
-          reason: `${api.url} did not answer within ${config.timeoutMs} ms (GRADER_TIMEOUT_MS): not a CORS verdict`,
-        },
-        server: undefined,
-      };
-    }
+    if (called.timedOut) return { outcome: noAnswerWithin(api, config.timeoutMs), server: undefined };
     const [said, server] = await Promise.all([
       opened.tab.blockReason(runKey(api.url), REASON_GRACE_MS),
       askServer(api.url, request, asking.headers, config.timeoutMs),
@@ -236,6 +227,14 @@ async function fromPage(
   } finally {
     await opened.tab.close().catch(() => undefined);
   }
+}
+
+function noAnswerWithin(api: ApiCheck, timeoutMs: number): Outcome {
+  return {
+    result: "blocked",
+    cause: "other",
+    reason: `${api.url} did not answer within ${timeoutMs} ms (GRADER_TIMEOUT_MS): not a CORS verdict`,
+  };
 }
 
 /** What a block was, from the engine's words and the API's answer to the grader. */
@@ -253,6 +252,10 @@ export function readBlock(
     };
   }
   const failed = [server.preflight, server.actual].find((asked) => asked?.kind === "failed");
+  // The page's fetch does not always end by its own time limit (WebKit's, now and then, fails
+  // otherwise first): the grader's own request, kept waiting as long, tells the same.
+  if (failed?.kind === "failed" && failed.timedOutMs !== undefined)
+    return noAnswerWithin(api, failed.timedOutMs);
   if (failed?.kind === "failed") {
     const machine = LOOPBACK.has(new URL(api.url).hostname)
       ? ` From the grader, your machine is ${api.hostMachine}: is your API listening on all of its addresses (0.0.0.0), not only 127.0.0.1?`

@@ -14,7 +14,12 @@ import {
 
 export type Asked =
   | { readonly kind: "answer"; readonly answer: CheckedAnswer; readonly location: string | undefined }
-  | { readonly kind: "failed"; readonly error: string };
+  | {
+      readonly kind: "failed";
+      readonly error: string;
+      /** Set when the server kept the connection but sent nothing within the limit. */
+      readonly timedOutMs?: number;
+    };
 
 /** What the server did with the browser's request: the preflight's answer and the actual one's. */
 export interface ServerView {
@@ -72,9 +77,10 @@ function ask(
       resolve({ kind: "answer", answer, location: response.headers.location });
       response.destroy();
     });
-    request.on("timeout", () =>
-      request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" })),
-    );
+    request.on("timeout", () => {
+      resolve({ kind: "failed", error: "ETIMEDOUT", timedOutMs: timeoutMs });
+      request.destroy();
+    });
     request.on("error", (error: NodeJS.ErrnoException) =>
       resolve({ kind: "failed", error: error.code ?? error.message }),
     );
