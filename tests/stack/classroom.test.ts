@@ -1,10 +1,10 @@
 // A class in one run (issue #11): `npm run grade:class` on a class with every kind of submission, a
 // correct one after each broken one so that anything left over from the last student would show.
-import { chmod, mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../services/shared/src/lab-manifest.ts";
 import { type Kind, writeClass } from "../support/class-fixture.ts";
 import { expectValidResult } from "../support/classroom50.ts";
@@ -67,9 +67,10 @@ let classDir: string;
 let outDir: string;
 let graded: CommandResult;
 let gradebook: string[];
+let scratch: string | undefined;
 
 beforeAll(async () => {
-  const scratch = await mkdtemp(join(tmpdir(), "cors-lab-class-"));
+  scratch = await mkdtemp(join(tmpdir(), "cors-lab-class-"));
   classDir = join(scratch, "class");
   outDir = join(scratch, "out");
   await writeClass(classDir, CLASS);
@@ -90,6 +91,10 @@ beforeAll(async () => {
   );
   gradebook = (await readFile(join(outDir, "gradebook.csv"), "utf8").catch(() => "")).split("\r\n");
 }, 660_000);
+
+afterAll(async () => {
+  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+});
 
 describe("npm run grade:class", () => {
   it("grades every student and says so, a line each", () => {

@@ -1,28 +1,21 @@
-// Policies whose answers fail the browser's CORS check in different ways, each with the rule (by
-// Chromium's code) that it fails and the request that shows it. Served one after another
-// (`servePolicies`): the reason on the page (issue #12) and each engine's reason
-// (issue #14) are both checked against them. Each is saved into the stack's policy folder in turn.
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// Policies whose answers fail the browser's CORS check in different ways, each way with the rule (by
+// Chromium's code) that it fails and the kind of request that shows it. One policy per kind fails a
+// different way for each target (by the Host it is asked under), so that one run of a step shows
+// every way of its kind: the reason on the page (issue #12) and each engine's reason (issue #14)
+// are checked against them. Each is saved into the stack's policy folder in turn.
 import { afterAll, beforeAll } from "vitest";
 import type { RequestKind } from "../../services/shared/src/console-contract.ts";
 import type { CorsRule } from "../../services/shared/src/cors-rules.ts";
 import { servePolicyText, serveStarter } from "./policy.ts";
 import type { StackInfo } from "./stack.ts";
 
-const setting = (body: string) => `import type { RequestHandler } from "express";
-export const corsPolicy: RequestHandler | null = (req, res, next) => {
-  const origin = req.headers.origin ?? "";
-  ${body}
-};
-`;
-const withCors = (options: string) => `import cors from "cors";
-export const corsPolicy = cors(${options});
-`;
-const NO_POLICY = "export const corsPolicy = null;\n";
+/** A handler, as source text, that sets `body`'s headers with the request's Origin at hand. */
+const setting = (body: string) => `(req, res, next) => { const origin = req.headers.origin ?? ""; ${body} }`;
+const NO_HEADERS = "(req, res, next) => next()";
 
-export const FAILING_POLICIES: readonly (readonly [CorsRule, RequestKind, string])[] = [
-  ["MissingAllowOriginHeader", "simple", NO_POLICY],
+/** Each way to fail: the rule, the request that shows it, and a handler (source text) that fails it. */
+const FAILURES: readonly (readonly [CorsRule, RequestKind, string])[] = [
+  ["MissingAllowOriginHeader", "simple", NO_HEADERS],
   [
     "AllowOriginMismatch",
     "simple",
@@ -43,7 +36,7 @@ export const FAILING_POLICIES: readonly (readonly [CorsRule, RequestKind, string
     "credentialed",
     setting('res.setHeader("Access-Control-Allow-Origin", origin); next();'),
   ],
-  ["PreflightMissingAllowOriginHeader", "preflight", NO_POLICY],
+  ["PreflightMissingAllowOriginHeader", "preflight", NO_HEADERS],
   [
     "PreflightInvalidStatus",
     "preflight",
@@ -54,14 +47,53 @@ export const FAILING_POLICIES: readonly (readonly [CorsRule, RequestKind, string
   [
     "MethodDisallowedByPreflightResponse",
     "preflight",
-    withCors('{ origin: true, methods: ["GET"], allowedHeaders: ["Content-Type", "X-Lab-Token"] }'),
+    'cors({ origin: true, methods: ["GET"], allowedHeaders: ["Content-Type", "X-Lab-Token"] })',
   ],
   [
     "HeaderDisallowedByPreflightResponse",
     "preflight",
-    withCors('{ origin: true, methods: ["GET", "PUT"], allowedHeaders: ["Content-Type"] }'),
+    'cors({ origin: true, methods: ["GET", "PUT"], allowedHeaders: ["Content-Type"] })',
   ],
 ];
+
+/** The lab's four targets by host name: each failure of a kind is given one of them. */
+const TARGET_HOSTS = ["localhost", "127.0.0.1", "app.local", "api.local"] as const;
+
+export interface FailingPolicy {
+  readonly request: RequestKind;
+  /** The rule each target's answers fail, by the target's host name. */
+  readonly ruleByHost: Readonly<Record<string, CorsRule>>;
+  /** The policy file. */
+  readonly source: string;
+}
+
+/** A policy for each kind of request, failing each of that kind's ways on a target of its own. */
+export const FAILING_POLICIES: readonly FailingPolicy[] = (
+  ["simple", "credentialed", "preflight"] as const
+).map((request) => {
+  const ways = FAILURES.filter(([, kind]) => kind === request);
+  if (ways.length > TARGET_HOSTS.length)
+    throw new Error(`more ways to fail a ${request} request than targets`);
+  const entries = ways.map(([rule, , handler], at) => [TARGET_HOSTS[at] as string, rule, handler] as const);
+  return {
+    request,
+    ruleByHost: Object.fromEntries(entries.map(([host, rule]) => [host, rule])),
+    source: `import type { RequestHandler } from "express";
+import cors from "cors";
+
+const byHost: Record<string, RequestHandler> = {
+${entries.map(([host, , handler]) => `  ${JSON.stringify(host)}: ${handler},`).join("\n")}
+};
+export const corsPolicy: RequestHandler = (req, res, next) => {
+  const handler = byHost[(req.headers.host ?? "").split(":")[0] ?? ""];
+  return handler === undefined ? next() : handler(req, res, next);
+};
+`,
+  };
+});
+
+/** The host name of a target origin, as the policy is asked under it. */
+export const hostOf = (target: string) => new URL(target).hostname;
 
 interface ServedInTurn {
   /** The stack, serving the folder's policy. */
@@ -104,13 +136,4 @@ async function servePolicies(info: StackInfo): Promise<ServedInTurn & { done(): 
       await serveStarter(info);
     },
   };
-}
-
-/** An expectation file (in the reports folder, /reports in the grader) that takes any verdict. */
-export async function anyVerdict(info: StackInfo, title: string, request: RequestKind): Promise<string> {
-  await writeFile(
-    join(info.reportsDir, "any-verdict.json"),
-    JSON.stringify({ title, request, default: { "same-origin": "any", "cross-origin": "any" } }),
-  );
-  return "/reports/any-verdict.json";
 }

@@ -171,6 +171,7 @@ form.addEventListener("submit", async (event) => {
     else showBlocked(url, error, why);
   }
 });
+form.dataset[data.live] = "true";
 
 // "Check in this browser" (issue #24): a step's page opened this window under its name, and drives
 // the console in it from one page origin to the next. Commands are taken from that opener alone,

@@ -35,6 +35,8 @@ export const CONSOLE = Object.freeze({
     run: "run",
     /** On the form: the run number of the request it sent last, set as it sends it. */
     submitted: "submitted",
+    /** On the form: set once the console's script handles its submissions (a submit before that would navigate). */
+    live: "live",
     state: "state",
     status: "status",
     requestId: "requestId",

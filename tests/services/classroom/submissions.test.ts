@@ -1,15 +1,21 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   ClassError,
   findSubmissions,
   MAX_POLICY_BYTES,
 } from "../../../services/classroom/src/submissions.ts";
 
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
 async function classOf(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "cors-lab-submissions-"));
+  made.push(dir);
   for (const [file, text] of Object.entries(files)) {
     await mkdir(join(dir, file, ".."), { recursive: true });
     await writeFile(join(dir, file), text);

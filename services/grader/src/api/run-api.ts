@@ -31,7 +31,7 @@ import { renderCheck, type Terminal } from "../report/terminal.ts";
 import { becomeOwnerOf } from "../report-owner.ts";
 import type { ApiCheck } from "./api-options.ts";
 import { servePages } from "./page-documents.ts";
-import { askServer, type ServerView, unsafeHeaderNames } from "./server-check.ts";
+import { type Asked, askServer, type ServerView, unsafeHeaderNames } from "./server-check.ts";
 
 /** How long, after a blocked request, to wait for the engine's words that name the reason. */
 const REASON_GRACE_MS = 2000;
@@ -219,14 +219,21 @@ async function fromPage(
     if (called.seen === "allowed")
       return { outcome: { result: "allowed", status: called.status }, server: undefined };
     if (called.timedOut) return { outcome: noAnswerWithin(api, config.timeoutMs), server: undefined };
-    const [said, server] = await Promise.all([
-      opened.tab.blockReason(runKey(api.url), REASON_GRACE_MS),
-      askServer(api.url, request, asking.headers, config.timeoutMs),
-    ]);
-    return { outcome: readBlock(probe.engine, api, said, server), server };
+    const said = opened.tab.blockReason(runKey(api.url), REASON_GRACE_MS);
+    const server = await askServer(api.url, request, asking.headers, config.timeoutMs);
+    // No answer, or a redirect, is named as such whatever the engine says (readBlock): its words
+    // are then not waited for.
+    const answered = [server.preflight, server.actual].every(
+      (asked) => asked === undefined || (asked.kind === "answer" && !isRedirect(asked)),
+    );
+    return { outcome: readBlock(probe.engine, api, answered ? await said : undefined, server), server };
   } finally {
     await opened.tab.close().catch(() => undefined);
   }
+}
+
+function isRedirect(asked: Asked | undefined): boolean {
+  return asked?.kind === "answer" && asked.answer.status >= 300 && asked.answer.status < 400;
 }
 
 function noAnswerWithin(api: ApiCheck, timeoutMs: number): Outcome {
@@ -268,9 +275,7 @@ export function readBlock(
   }
   // A redirect is not the API's answer (a sign-in page, most often): name it, whatever CORS
   // headers it carried. A preflight may not be redirected at all.
-  const redirected = [server.preflight, server.actual].find(
-    (asked) => asked?.kind === "answer" && asked.answer.status >= 300 && asked.answer.status < 400,
-  );
+  const redirected = [server.preflight, server.actual].find(isRedirect);
   if (redirected?.kind === "answer") {
     return {
       result: "blocked",

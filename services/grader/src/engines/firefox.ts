@@ -54,13 +54,15 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
     open: async (pageUrl, { signedInAt }) => {
       const context = await browser.createBrowserContext();
       try {
-        // Signed in first, each in a tab of its own that is closed again, and only then the page's
-        // own tab: a sign-in tab still open beside it was seen to fail a warm Firefox's requests.
+        // The page's own tab first, left blank: a tab created just as the context's last other tab
+        // closes was seen to be refused ("BrowsingContext does no longer exist"). Then the sign-ins,
+        // each in a tab of its own that is closed again before the page loads: a sign-in tab still
+        // open beside it was seen to fail a warm Firefox's requests.
+        const page = await context.newPage();
         const refused: string[] = [];
         for (const origin of signedInAt) {
           if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
         }
-        const page = await context.newPage();
         page.setDefaultTimeout(options.timeoutMs);
         const reasons = keyedEvents();
         page.on("pageerror", (error) => {

@@ -74,6 +74,21 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (kinds.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
   select.value = target;
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
+  // Submitted before the console's script handles it, the form would navigate the page away.
+  await new Promise<void>((resolve, reject) => {
+    if (form.dataset[data.live] === "true") return resolve();
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`the request console's script did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const observer = new MutationObserver(() => {
+      if (form.dataset[data.live] !== "true") return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    });
+    observer.observe(form, { attributes: true });
+  });
   form.requestSubmit();
   const run = form.dataset[data.submitted];
   if (run === undefined) throw new Error("the request console did not say which run it sent");
