@@ -14,6 +14,9 @@ export default defineConfig({
             "tests/workflows/**/*.test.ts",
           ],
           testTimeout: 15_000,
+          // Vitest's default leaves one core of two idle; these files share nothing and wait on
+          // sandboxes and sockets more than they compute.
+          maxWorkers: 2,
         },
       },
       {

@@ -99,18 +99,18 @@ describe("one-shot runs", () => {
   });
 
   it("never counts a page that does not load as a CORS block, in any engine", async () => {
-    // Without the rule that sends .localhost names to the proxy, step 10's attacker pages are on
-    // this container's own loopback, where nothing listens.
+    // Without the rule that sends .localhost names to the proxy, step 11's public page is on this
+    // container's own loopback, where nothing listens.
     const graded = await gradeInEngines(
       info,
-      ["--step", "10", "--browser", "all"],
+      ["--step", "11", "--browser", "all"],
       ["-e", "GRADER_HOST_RESOLVER_RULES=MAP nothing.invalid proxy", "-e", "GRADER_SERVICE_PORT=0"],
     );
     expect(graded.code, graded.stdout + graded.stderr).toBe(1);
     for (const [engine, report] of await byEngine()) {
-      const fromAttacker = report.pairs.filter((pair) => pair.page.includes(".localhost"));
-      expect(fromAttacker.length, engine).toBe(8);
-      for (const { got } of fromAttacker) {
+      const fromPublic = report.pairs.filter((pair) => pair.page.includes(".localhost"));
+      expect(fromPublic.length, engine).toBe(4);
+      for (const { got } of fromPublic) {
         expect(got, engine).toMatchObject({ result: "blocked", cause: "other" });
       }
     }
