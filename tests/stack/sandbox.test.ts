@@ -109,8 +109,10 @@ describe("a policy that means harm", () => {
         app: 'fetch("http://127.0.0.1:3000/healthz").then((r) => r.status)',
         proxy: 'fetch("http://proxy:8080/healthz").then((r) => r.status)',
         gateway: 'fetch("http://172.17.0.1:3000/").then((r) => r.status)',
-        internet: 'fetch("http://1.1.1.1/").then((r) => r.status)',
-        name: 'fetch("http://example.com/").then((r) => r.status)',
+        // An address and a name that lead nowhere even where a network is (RFC 5737's TEST-NET-1,
+        // RFC 2606's .invalid): should a wall fail, no traffic reaches anyone else.
+        internet: 'fetch("http://192.0.2.1/").then((r) => r.status)',
+        name: 'fetch("http://cors-lab.invalid/").then((r) => r.status)',
       }),
     );
     const answer = await answerAndPages();
