@@ -238,6 +238,7 @@ try {
     "--profile",
     "engines",
     "down",
+    "--volumes",
     "--remove-orphans",
   ]);
   await rm(scratch, { recursive: true, force: true });

@@ -60,7 +60,7 @@ describe("the offline bundle", () => {
       const report = JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8"));
       expect(report.summary).toMatchObject({ pairs: 16, passed: 16 });
     } finally {
-      await compose(project, ["--profile", "grade", "down"]);
+      await compose(project, ["--profile", "grade", "down", "--volumes"]);
       // Whatever happened above, the images the other tests use are there again.
       if ((await Promise.all(BUNDLE_IMAGES.map(imageId))).includes("")) {
         await compose(info, ["--profile", "grade", "build"], 900_000);

@@ -132,7 +132,7 @@ describe("npm run grade:class", () => {
     }
   });
 
-  it("leaves nothing running", async () => {
+  it("leaves nothing running, and no volume behind", async () => {
     const left = await run("docker", [
       "ps",
       "-q",
@@ -140,6 +140,14 @@ describe("npm run grade:class", () => {
       `label=com.docker.compose.project=cors-lab-class-test-${process.pid}`,
     ]);
     expect(left.stdout.trim()).toBe("");
+    const volumes = await run("docker", [
+      "volume",
+      "ls",
+      "-q",
+      "--filter",
+      `label=com.docker.compose.project=cors-lab-class-test-${process.pid}`,
+    ]);
+    expect(volumes.stdout.trim()).toBe("");
     await expect(stat(join(outDir, "gradebook.csv"))).resolves.toBeDefined();
   });
 });

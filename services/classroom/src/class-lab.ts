@@ -111,7 +111,8 @@ export class ClassLab {
   }
 
   async stop(): Promise<void> {
-    await this.#compose(["down", "--timeout", "2"]);
+    // The class's lab is the tool's own: its volume holds only the sandbox's socket.
+    await this.#compose(["down", "--volumes", "--timeout", "2"]);
   }
 
   async status(): Promise<LinkedPolicyStatus> {
