@@ -3,7 +3,7 @@
 // GRADER_HOST_MACHINE, in a student's lab host.docker.internal).
 import { join } from "node:path";
 import { DEFAULTS } from "../../services/shared/src/defaults.ts";
-import { ROOT, run } from "./docker.ts";
+import { ROOT, startBeside } from "./docker.ts";
 import type { StackInfo } from "./stack.ts";
 
 export interface ApiUnderTest extends AsyncDisposable {
@@ -13,14 +13,7 @@ export interface ApiUnderTest extends AsyncDisposable {
 
 export async function startApiUnderTest(info: StackInfo): Promise<ApiUnderTest> {
   const name = `${info.projectName}-api-under-test`;
-  await run("docker", ["rm", "-f", name]);
-  const started = await run("docker", [
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--network",
-    `${info.projectName}_default`,
+  const container = await startBeside(info, name, "the API under test", [
     "--read-only",
     "--cap-drop",
     "ALL",
@@ -30,11 +23,5 @@ export async function startApiUnderTest(info: StackInfo): Promise<ApiUnderTest> 
     "node",
     "/srv/server.mjs",
   ]);
-  if (started.code !== 0) throw new Error(`the API under test did not start: ${started.stderr}`);
-  return {
-    name,
-    [Symbol.asyncDispose]: async () => {
-      await run("docker", ["rm", "-f", name]);
-    },
-  };
+  return { name, [Symbol.asyncDispose]: () => container[Symbol.asyncDispose]() };
 }

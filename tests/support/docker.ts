@@ -46,6 +46,41 @@ const definedOnly = (env: NodeJS.ProcessEnv): Record<string, string> =>
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 
+/**
+ * Starts a container of a test's own on a project's network, named `name` (one left by an earlier
+ * run is replaced); throws, naming `what`, when it does not start. `args` are `docker run`'s, after
+ * the network. Disposing of it removes it.
+ */
+export async function startBeside(
+  project: ComposeProject,
+  name: string,
+  what: string,
+  args: readonly string[],
+): Promise<AsyncDisposable> {
+  await run("docker", ["rm", "-f", name]);
+  const started = await run("docker", [
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--network",
+    `${project.projectName}_default`,
+    // Not one of the project's services, whatever its image says: the lab's images carry the
+    // Compose project's label and the app's health check (Compose labels what it builds), which
+    // would have Testcontainers wait for it as a service, on a health check it can never pass.
+    "--label",
+    "com.docker.compose.project=",
+    "--no-healthcheck",
+    ...args,
+  ]);
+  if (started.code !== 0) throw new Error(`Cannot start ${what}: ${started.stderr}`);
+  return {
+    async [Symbol.asyncDispose]() {
+      await run("docker", ["rm", "-f", name]);
+    },
+  };
+}
+
 /** `docker compose config` of a project, every profile's services included, as the parsed JSON. */
 export async function renderedConfig(
   project: ComposeProject,

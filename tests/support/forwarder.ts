@@ -5,7 +5,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { retryUntil } from "../../services/shared/src/retry.ts";
-import { type ComposeProject, ROOT, run } from "./docker.ts";
+import { type ComposeProject, ROOT, run, startBeside } from "./docker.ts";
 import { freePort } from "./http.ts";
 
 export const FORWARDED_DOMAIN = "forwarded.test";
@@ -95,22 +95,9 @@ export async function startForwarder(
   const certificates = await makeCertificates();
   const name = `${project.projectName}-forwarder`;
   const hostPort = await freePort();
-  await run("docker", ["rm", "-f", name]);
-  const started = await run("docker", [
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--network",
-    `${project.projectName}_default`,
+  const container = await startBeside(project, name, "the forwarder", [
     "--network-alias",
     "forwarder",
-    // The lab's image carries the Compose project's label and the app's health check (Compose labels
-    // what it builds): without these, Testcontainers would count the forwarder as one of the stack's
-    // services and wait for an app health check it can never pass.
-    "--label",
-    "com.docker.compose.project=",
-    "--no-healthcheck",
     "-p",
     `127.0.0.1:${hostPort}:443`,
     "-v",
@@ -130,7 +117,6 @@ export async function startForwarder(
     "cors-lab:local",
     "/forwarder/server.ts",
   ]);
-  if (started.code !== 0) throw new Error(`Cannot start the forwarder: ${started.stderr}`);
   const listening = await retryUntil(
     async () => (await run("docker", ["logs", name])).stdout,
     (logs) => logs.includes("forwarder listening"),
@@ -150,7 +136,7 @@ export async function startForwarder(
     address: inspected.stdout.trim(),
     hostPort,
     async [Symbol.asyncDispose]() {
-      await run("docker", ["rm", "-f", name]);
+      await container[Symbol.asyncDispose]();
       await rm(certificates, { recursive: true, force: true });
     },
   };

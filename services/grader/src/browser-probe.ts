@@ -18,7 +18,7 @@ export interface ConsoleUse {
 }
 
 /** How long to wait, after a blocked fetch, for the engine's words that name the reason. */
-const REASON_GRACE_MS = 2000;
+export const REASON_GRACE_MS = 2000;
 
 export class BrowserProbe {
   readonly #engine: Engine;

@@ -5,7 +5,7 @@
 // not (issue #14), for every page, the sandboxed one included (issue #22).
 import type { Explanation } from "../../shared/src/console-contract.ts";
 import type { EngineName } from "./engines/engine.ts";
-import { type Reading, readReason } from "./engines/reasons.ts";
+import { LOCAL_NETWORK_CODES, type Reading, readReason } from "./engines/reasons.ts";
 import type { Answered } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
 
@@ -34,7 +34,6 @@ const LOCAL_NETWORK_WORDS: Readonly<Record<string, string>> = {
   InvalidLocalNetworkAccess:
     "the address space the request named did not match the target's, so the browser stopped",
 };
-const LOCAL_NETWORK_CODES: ReadonlySet<string> = new Set(Object.keys(LOCAL_NETWORK_WORDS));
 
 /**
  * A CORS block as the engine's words read: its code, its rule, its words, and where the rule came

@@ -13,14 +13,14 @@ import {
   isCorsRule,
 } from "../../../shared/src/cors-rules.ts";
 import type { PairExpectation } from "../../../shared/src/expectations.ts";
-import type { BrowserProbe } from "../browser-probe.ts";
+import { type BrowserProbe, REASON_GRACE_MS } from "../browser-probe.ts";
 import { type BrowserSource, inEachEngine } from "../browser-source.ts";
 import { corsBlock } from "../classify-block.ts";
 import { classroomResult } from "../classroom-result.ts";
 import type { GraderConfig } from "../config.ts";
 import { type EngineName, runKey } from "../engines/engine.ts";
-import { relayPort } from "../engines/loopback-relay.ts";
-import { readReason } from "../engines/reasons.ts";
+import { closeRelay, relayOnLoopback } from "../engines/loopback-relay.ts";
+import { LOCAL_NETWORK_CODES, readReason } from "../engines/reasons.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { type ApiCalled, callApi } from "../in-page/call-api.ts";
 import { LabClient } from "../lab-client.ts";
@@ -33,14 +33,7 @@ import type { ApiCheck } from "./api-options.ts";
 import { servePages } from "./page-documents.ts";
 import { type Asked, askServer, type ServerView, unsafeHeaderNames } from "./server-check.ts";
 
-/** How long, after a blocked request, to wait for the engine's words that name the reason. */
-const REASON_GRACE_MS = 2000;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-const LOCAL_NETWORK_CODES = new Set([
-  "LocalNetworkAccessPermissionDenied",
-  "InsecureLocalNetwork",
-  "InvalidLocalNetworkAccess",
-]);
 
 interface Asking {
   readonly kind: RequestKind;
@@ -80,7 +73,9 @@ export async function runApi(
   const target = new URL(api.url);
   // The student's own machine, seen from the grader: its localhost ports are relayed there, so that
   // the browser, and the API, see http://localhost:PORT as the student wrote it.
-  const relays = LOOPBACK.has(target.hostname) ? await relayToMachine(target, api.hostMachine) : [];
+  const relays = LOOPBACK.has(target.hostname)
+    ? await relayOnLoopback(portOf(target), `${api.hostMachine}:${portOf(target)}`)
+    : [];
   if (relays.length > 0)
     terminal.out(
       `Your machine's ${target.host} is reached from the grader's container as ${api.hostMachine}:${portOf(target)}.\n`,
@@ -97,13 +92,14 @@ export async function runApi(
     timeoutMs: config.timeoutMs,
   });
   const startedAt = new Date();
+  const kinds = askings(api);
   try {
     const byEngine = await inEachEngine(browsers, config, client, async (probe) => {
       const reports: Report[] = [];
-      for (const asking of askings(api)) reports.push(await checkKind(config, api, probe, asking));
+      for (const asking of kinds) reports.push(await checkKind(config, api, probe, asking));
       return reports;
     });
-    const checks: CheckRun[] = askings(api).map((asking, index) => ({
+    const checks: CheckRun[] = kinds.map((asking, index) => ({
       name: `Your API: ${asking.words} of ${api.url}`,
       reports: byEngine.map((reports) => reports[index] as Report),
     }));
@@ -124,19 +120,11 @@ export async function runApi(
     return graded.every((check) => check.passed) ? EXIT.pass : EXIT.mismatch;
   } finally {
     await pages.close();
-    await Promise.all(relays.map((server) => new Promise((resolve) => server.close(resolve))));
+    await closeRelay(relays);
   }
 }
 
 const portOf = (url: URL) => Number(url.port || (url.protocol === "https:" ? 443 : 80));
-
-async function relayToMachine(target: URL, hostMachine: string) {
-  const port = portOf(target);
-  const servers = await Promise.all(
-    ["127.0.0.1", "::1"].map((host) => relayPort(port, host, `${hostMachine}:${port}`)),
-  );
-  return servers.filter((server) => server !== undefined);
-}
 
 /** One kind of request from every page origin, in one engine. */
 async function checkKind(

@@ -29,7 +29,7 @@ export function relayedPorts(origins: readonly string[], hostResolverRules: stri
 }
 
 /** Relays `host:port` to `to` (host:port); undefined when the port is taken here already. */
-export function relayPort(port: number, host: string, to: string): Promise<net.Server | undefined> {
+function relayPort(port: number, host: string, to: string): Promise<net.Server | undefined> {
   const [toHost, toPort] = [to.slice(0, to.lastIndexOf(":")), Number(to.slice(to.lastIndexOf(":") + 1))];
   const server = net.createServer((socket) => {
     const upstream = net.connect(toPort, toHost);
@@ -48,6 +48,16 @@ export function relayPort(port: number, host: string, to: string): Promise<net.S
   });
 }
 
+/** Relays `port` on both loopback addresses to `to` (host:port): the servers that could listen. */
+export async function relayOnLoopback(port: number, to: string): Promise<net.Server[]> {
+  const servers = await Promise.all([relayPort(port, "127.0.0.1", to), relayPort(port, "::1", to)]);
+  return servers.filter((server) => server !== undefined);
+}
+
+export async function closeRelay(servers: readonly net.Server[]): Promise<void> {
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+}
+
 /** Starts (or joins) the relays `origins` need; the returned function leaves them. */
 export async function relayLoopbackNames(
   origins: readonly string[],
@@ -58,8 +68,7 @@ export async function relayLoopbackNames(
     const key = `${port} ${to}`;
     let relay = relays.get(key);
     if (relay === undefined) {
-      const servers = await Promise.all([relayPort(port, "127.0.0.1", to), relayPort(port, "::1", to)]);
-      relay = { servers: servers.filter((server) => server !== undefined), users: 0 };
+      relay = { servers: await relayOnLoopback(port, to), users: 0 };
       relays.set(key, relay);
     }
     relay.users += 1;
@@ -70,7 +79,7 @@ export async function relayLoopbackNames(
       const relay = relays.get(key);
       if (relay === undefined || --relay.users > 0) continue;
       relays.delete(key);
-      await Promise.all(relay.servers.map((server) => new Promise((resolve) => server.close(resolve))));
+      await closeRelay(relay.servers);
     }
   };
 }

@@ -28,8 +28,11 @@ interface Pattern {
   readonly rules: readonly MdnName[];
 }
 
-// Chromium reports Local Network Access refusals as CorsIssues too; they are not CORS decisions.
-const CHROMIUM_NOT_CORS = new Set([
+/**
+ * Chromium's codes for a request stopped by Local Network Access (issue #23). It reports them as
+ * CorsIssues too (DevTools protocol, Network.CorsError); they are not CORS decisions.
+ */
+export const LOCAL_NETWORK_CODES: ReadonlySet<string> = new Set([
   "InsecureLocalNetwork",
   "InvalidLocalNetworkAccess",
   "LocalNetworkAccessPermissionDenied",
@@ -96,7 +99,7 @@ export function readReason(
   }
   if (engine === "chromium") {
     // A net:: error is what Chromium says of a request that failed with no CORS issue raised.
-    if (CHROMIUM_NOT_CORS.has(said) || said.startsWith("net::")) return { kind: "not-cors", said };
+    if (LOCAL_NETWORK_CODES.has(said) || said.startsWith("net::")) return { kind: "not-cors", said };
     return { kind: "cors", code: said, rule: isCorsRule(said) ? MDN_NAMES[said] : undefined };
   }
   if (engine === "firefox" && FIREFOX_NOT_CORS.test(said)) return { kind: "not-cors", said };

@@ -74,41 +74,34 @@ export async function useRequestConsole(request: ConsoleRequest): Promise<Consol
   if (kinds.value !== kind) throw new Error(`the request console cannot send a ${kind} request`);
   select.value = target;
   if (select.value !== target) throw new Error(`the request console does not offer ${target}`);
-  // Submitted before the console's script handles it, the form would navigate the page away.
-  await new Promise<void>((resolve, reject) => {
-    if (form.dataset[data.live] === "true") return resolve();
-    const timer = setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`the request console's script did not start within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const observer = new MutationObserver(() => {
-      if (form.dataset[data.live] !== "true") return;
-      observer.disconnect();
-      clearTimeout(timer);
-      resolve();
+  /** Resolves once `holds()` is true of `element`'s attributes; rejects with `late` after the limit. */
+  const until = (element: OutcomeElement, holds: () => boolean, late: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (holds()) return resolve();
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`${late} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const observer = new MutationObserver(() => {
+        if (!holds()) return;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve();
+      });
+      observer.observe(element, { attributes: true });
     });
-    observer.observe(form, { attributes: true });
-  });
+  // Submitted before the console's script handles it, the form would navigate the page away.
+  await until(form, () => form.dataset[data.live] === "true", "the request console's script did not start");
   form.requestSubmit();
   const run = form.dataset[data.submitted];
   if (run === undefined) throw new Error("the request console did not say which run it sent");
-  const done = () =>
-    outcome.dataset[data.run] === run &&
-    (contract.settled as readonly string[]).includes(outcome.dataset[data.state] ?? "");
-  await new Promise<void>((resolve, reject) => {
-    const observer = new MutationObserver(() => {
-      if (done()) {
-        observer.disconnect();
-        resolve();
-      }
-    });
-    observer.observe(outcome, { attributes: true });
-    if (done()) resolve();
-    setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`no outcome within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
+  await until(
+    outcome,
+    () =>
+      outcome.dataset[data.run] === run &&
+      (contract.settled as readonly string[]).includes(outcome.dataset[data.state] ?? ""),
+    "no outcome",
+  );
   const status = outcome.dataset[data.status];
   return {
     run: Number(run),
