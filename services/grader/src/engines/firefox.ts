@@ -54,15 +54,16 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
     open: async (pageUrl, { signedInAt }) => {
       const context = await browser.createBrowserContext();
       try {
-        // The page's own tab first, left blank: a tab created just as the context's last other tab
-        // closes was seen to be refused ("BrowsingContext does no longer exist"). Then the sign-ins,
-        // each in a tab of its own that is closed again before the page loads: a sign-in tab still
-        // open beside it was seen to fail a warm Firefox's requests.
-        const page = await context.newPage();
+        // Signed in first, each in a tab of its own that is closed again, and only then the page's
+        // own tab: a sign-in tab still open beside it was seen to fail a warm Firefox's requests (and
+        // with the page's tab opened before the sign-ins, a run hung once). A tab created as the last
+        // sign-in tab closes was seen to be refused ("BrowsingContext does no longer exist"): it is
+        // asked for once more, with no sign-in in between to race it.
         const refused: string[] = [];
         for (const origin of signedInAt) {
           if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
         }
+        const page = await context.newPage().catch(() => context.newPage());
         page.setDefaultTimeout(options.timeoutMs);
         const reasons = keyedEvents();
         page.on("pageerror", (error) => {
