@@ -3,6 +3,7 @@
 // of a block: the engine's words, who answers the same request, the app's record of it. What the
 // block was is classify-block.ts's to say.
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
+import { withinLimit } from "../../shared/src/retry.ts";
 import { answeredInstead, classifyBlock } from "./classify-block.ts";
 import type { Engine, EngineTab, Opened, OpenOptions } from "./engines/engine.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
@@ -59,7 +60,7 @@ export class BrowserProbe {
   async openPage(pageUrl: string, how: OpenOptions): Promise<Opened> {
     const opened = await this.#engine.open(pageUrl, how);
     if (opened.notLoaded === undefined && opened.answeredBy === undefined) return opened;
-    await opened.tab.close().catch(() => undefined);
+    await this.#closeTab(opened.tab);
     const why = opened.notLoaded ?? `answered ${opened.answeredBy?.status}, not by the lab`;
     throw new Error(`the page ${pageUrl} did not load: ${why}`);
   }
@@ -98,7 +99,9 @@ export class BrowserProbe {
       close: async () => {
         const open = await Promise.allSettled(pages.values());
         await Promise.all(
-          open.map((page) => (page.status === "fulfilled" ? page.value.tab?.close() : undefined)),
+          open.map((page) =>
+            page.status === "fulfilled" && page.value.tab ? this.#closeTab(page.value.tab) : undefined,
+          ),
         );
       },
     };
@@ -113,16 +116,35 @@ export class BrowserProbe {
   async #open(pageUrl: string, how: OpenOptions): Promise<OpenPage> {
     const first = await this.#openOnce(pageUrl, how);
     if (!first.again) return first.page;
-    await first.page.tab?.close().catch(() => undefined);
+    if (first.page.tab) await this.#closeTab(first.page.tab);
     return (await this.#openOnce(pageUrl, how)).page;
+  }
+
+  /**
+   * Closes a tab, giving up after the run's time limit: a browser's call with no limit of its own
+   * may hang now and then (a warm Firefox's run was seen to), and must not hold the run.
+   */
+  async #closeTab(tab: EngineTab): Promise<void> {
+    await withinLimit(tab.close(), this.#timeoutMs, "closing a page").catch(() => undefined);
   }
 
   /** One try at opening a page; `again` when it failed for the browser's reasons alone. */
   async #openOnce(pageUrl: string, how: OpenOptions): Promise<{ page: OpenPage; again: boolean }> {
     let opened: Awaited<ReturnType<Engine["open"]>>;
+    // Each load and sign-in has the run's time limit; the whole opening, twice theirs. A page that
+    // opens after that is closed when it comes.
+    const opening = this.#engine.open(pageUrl, how);
     try {
-      opened = await this.#engine.open(pageUrl, how);
+      opened = await withinLimit(
+        opening,
+        this.#timeoutMs * 2 * (1 + how.signedInAt.length),
+        `opening ${pageUrl}`,
+      );
     } catch (error) {
+      void opening.then(
+        (late) => this.#closeTab(late.tab),
+        () => undefined,
+      );
       const evidence = await this.#notTheLab(pageUrl);
       if (evidence !== undefined) return { page: { tab: undefined, notLoaded: evidence }, again: false };
       const reason = `the page ${pageUrl} did not open: ${firstLine(error)}`;
@@ -211,13 +233,20 @@ export class BrowserProbe {
     try {
       // The page's own console makes the request, as a student's click would (submitting its form),
       // and one round trip reports the outcome it shows.
-      shown = await tab.evaluate(useRequestConsole, {
-        contract: CONSOLE,
-        target,
-        path,
-        kind,
-        timeoutMs: this.#timeoutMs,
-      });
+      // Bounded here too (the console's own two waits, and the engine's round trip): a warm
+      // Firefox's run was seen to hang, and an evaluation has no limit of its own. A console that
+      // did not answer is asked once more (#request).
+      shown = await withinLimit(
+        tab.evaluate(useRequestConsole, {
+          contract: CONSOLE,
+          target,
+          path,
+          kind,
+          timeoutMs: this.#timeoutMs,
+        }),
+        this.#timeoutMs * 2 + REASON_GRACE_MS,
+        "the request console",
+      );
       if (shown.state === CONSOLE.states.allowed) {
         return {
           result: "allowed",

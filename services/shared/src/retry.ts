@@ -49,3 +49,15 @@ export async function retryUntil<T>(
 export function eventually(check: () => Promise<boolean>, options: RetryOptions): Promise<boolean> {
   return retryUntil(check, (ok) => ok, options);
 }
+
+/**
+ * `promise`, or a rejection naming `what` once `limitMs` pass first: for a call into a browser that
+ * has no time limit of its own, so that a browser's hang ends one attempt, never the whole run.
+ */
+export function withinLimit<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${limitMs} ms`)), limitMs);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -1,6 +1,6 @@
 // The retry helper against a clock the test moves by hand: no real waiting, and every outcome seen.
 import { describe, expect, it } from "vitest";
-import { type Clock, eventually, retryUntil } from "../../../services/shared/src/retry.ts";
+import { type Clock, eventually, retryUntil, withinLimit } from "../../../services/shared/src/retry.ts";
 
 function manualClock(): Clock & { slept: number[] } {
   let now = 0;
@@ -74,5 +74,20 @@ describe("eventually", () => {
     };
     expect(await eventually(check, { timeoutMs: 1000, intervalMs: 100, clock })).toBe(true);
     expect(await eventually(async () => false, { timeoutMs: 100, clock: manualClock() })).toBe(false);
+  });
+});
+
+describe("withinLimit", () => {
+  it("gives what the call gives when it settles in time", async () => {
+    await expect(withinLimit(Promise.resolve("done"), 1000, "the call")).resolves.toBe("done");
+    await expect(withinLimit(Promise.reject(new Error("its own")), 1000, "the call")).rejects.toThrow(
+      "its own",
+    );
+  });
+
+  it("ends a call that never settles, naming it and the limit", async () => {
+    await expect(withinLimit(new Promise(() => {}), 20, "opening a page")).rejects.toThrow(
+      "opening a page did not finish within 20 ms",
+    );
   });
 });
