@@ -226,7 +226,9 @@ describe("one-shot runs", () => {
   });
 });
 
-describe("through the warm engines service", () => {
+// A warm browser call that hangs ends by its limit and is made again (browser-probe.ts): a run that
+// recovers so takes longer than the stack tests' two minutes, and is still a true result.
+describe("through the warm engines service", { timeout: 300_000 }, () => {
   beforeAll(async () => {
     await startWarm(info, "warm-engines");
   }, 600_000);
@@ -310,8 +312,11 @@ describe("through the warm engines service", () => {
           for (const [engine, report] of await byEngine()) expect(report.summary.failed, engine).toBe(0);
           expect(graded.stdout.match(/every pair as expected/g)).toHaveLength(ENGINES.length);
           if (step.number !== 10) return;
-          // Step 10 has every kind of page and the victim's sessions: the button is compared there.
-          await sameInTheBrowser(["--step", "10"]);
+          // localhost's SameSite=None; Secure session is read by app.local alone, the origin the
+          // solution trusts, where Chromium as shipped sends it (issue #20).
+          expect(stolen((await byEngine()).get("chromium"))).toEqual([
+            "http://app.local:8080 -> http://localhost:3000",
+          ]);
           // Step 10 holds with third-party cookies blocked too (issue #20).
           const blocked = await inChromium(["--step", "10", "--third-party-cookies", "blocked"]);
           expect(blocked.code, blocked.stdout + blocked.stderr).toBe(0);
@@ -384,8 +389,6 @@ describe("through the warm engines service", () => {
           expect(reports.get("webkit")?.signInsRefused).toEqual(["http://localhost:3000"]);
           expect(reports.get("chromium")?.signInsRefused).toEqual([]);
         }
-        // The sandboxed page's null origin is the one the button's window reaches differently.
-        if (mistake === "trust-null") await sameInTheBrowser(["--step", "10"]);
       });
     });
   });
@@ -400,15 +403,6 @@ describe("through the warm engines service", () => {
         expect(stolen(report)).not.toContain(ATTACKER_READS_LOCALHOST);
         // The Lax session is stolen from the same site either way.
         expect(stolen(report)).toContain("http://evil.app.local:8080 -> http://app.local:8080");
-      });
-    });
-
-    it("is read by app.local alone, the origin the solution trusts, where the browser sends it", async () => {
-      await withPolicyServed(info, `./lab/${step10.folder}/solution`, async () => {
-        const shipped = await inChromium(["--step", "10"]);
-        expect(shipped.code, shipped.stdout + shipped.stderr).toBe(0);
-        const [report] = await readReports(info);
-        expect(stolen(report)).toEqual(["http://app.local:8080 -> http://localhost:3000"]);
       });
     });
   });
@@ -548,6 +542,19 @@ export const corsPolicy: RequestHandler | null = (req, res, next) => {
             ...expected[engine],
           });
       }
+    });
+  });
+
+  // Last of the warm runs: the run after a step 10 "Check in this browser" in the same warm Firefox
+  // was seen to take two minutes (its browser calls ended by their limits and tried again; cause
+  // not found, issue #21), so no graded run follows it here.
+  describe("step 10 checked by the page's own button (issue #24)", () => {
+    it("gives every pair the grader's verdict in every engine, with the solution's policy plus the sandboxed page's null origin (the one the button's window reaches differently)", async () => {
+      await withPolicyServed(info, `./lab/${step10.folder}/mistakes/trust-null`, async () => {
+        const graded = await inEngines(["--step", "10"]);
+        expect(graded.code, graded.stdout + graded.stderr).toBe(1);
+        await sameInTheBrowser(["--step", "10"]);
+      });
     });
   });
 });

@@ -3,9 +3,16 @@
 // of a block: the engine's words, who answers the same request, the app's record of it. What the
 // block was is classify-block.ts's to say.
 import { CONSOLE, type ConsolePath, type RequestKind } from "../../shared/src/console-contract.ts";
-import { withinLimit } from "../../shared/src/retry.ts";
+import { LimitPassedError, withinLimit } from "../../shared/src/retry.ts";
 import { answeredInstead, classifyBlock } from "./classify-block.ts";
-import type { Engine, EngineTab, Opened, OpenOptions } from "./engines/engine.ts";
+import type {
+  ContextPages,
+  Engine,
+  EngineContext,
+  EngineTab,
+  Opened,
+  OpenOptions,
+} from "./engines/engine.ts";
 import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
@@ -40,9 +47,28 @@ export class BrowserProbe {
     return this.#engine.version;
   }
 
-  /** False once the browser has gone away (crashed, killed): a warm grader starts another. */
+  /** False once the browser has gone away (crashed, killed). */
   get connected(): boolean {
     return this.#engine.connected;
+  }
+
+  /**
+   * False once the browser has gone away, or a call into it outlived its limit (a browser that
+   * hung once may hang again: a warm Firefox was seen to, issue #21): a warm grader starts another
+   * before the next run.
+   */
+  get usable(): boolean {
+    return this.#engine.connected && !this.#overdue;
+  }
+
+  #overdue = false;
+
+  /** withinLimit, noting when the limit passed. */
+  #bounded<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
+    return withinLimit(promise, limitMs, what).catch((error: unknown) => {
+      if (error instanceof LimitPassedError) this.#overdue = true;
+      throw error;
+    });
   }
 
   async close(): Promise<void> {
@@ -58,28 +84,51 @@ export class BrowserProbe {
    * it did not load as the lab's.
    */
   async openPage(pageUrl: string, how: OpenOptions): Promise<Opened> {
-    const opened = await this.#engine.open(pageUrl, how);
-    if (opened.notLoaded === undefined && opened.answeredBy === undefined) return opened;
-    await this.#closeTab(opened.tab);
+    const context = await this.#newContext(how, "one");
+    let opened: Opened;
+    try {
+      opened = await this.#bounded(context.open(pageUrl), this.#timeoutMs * 2, `opening ${pageUrl}`);
+    } catch (error) {
+      await this.#closeContext(context);
+      throw error;
+    }
+    // The page's context is its own: closing the page closes it.
+    const tab = { ...opened.tab, close: () => this.#closeContext(context) };
+    if (opened.notLoaded === undefined && opened.answeredBy === undefined) return { ...opened, tab };
+    await this.#closeContext(context);
     const why = opened.notLoaded ?? `answered ${opened.answeredBy?.status}, not by the lab`;
     throw new Error(`the page ${pageUrl} did not load: ${why}`);
   }
 
   /**
    * Pages kept open for the checks of one run, which all see the same policy (issue #11): each
-   * page origin's console is loaded once in a context of its own, signed in or not, and every check
-   * after the first uses it again, one check at a time per page. Closed at the end of the run, so
-   * no preflight cache or cookie outlives it. The user's settings are the run's (issues #20, #23).
+   * page origin's console is loaded once, in a tab of the run's context for the sign-ins it needs
+   * (the victim's one browser: a sign-in per run, not per page), and every check after the first
+   * uses it again, one check at a time per page. The contexts close at the end of the run, so no
+   * preflight cache or cookie outlives it. The user's settings are the run's (issues #20, #23).
    */
   keepPagesOpen(settings: Omit<OpenOptions, "signedInAt">): PageKeeper {
+    const contexts = new Map<string, Promise<EngineContext>>();
     const pages = new Map<string, Promise<OpenPage>>();
     const turns = new Map<string, Promise<unknown>>();
     const refused = new Set<string>();
+    const contextFor = (signedInAt: readonly string[]) => () => {
+      const key = signedInAt.join(" ");
+      const known = contexts.get(key);
+      if (known !== undefined) return known;
+      const creating = this.#newContext({ ...settings, signedInAt }, "many");
+      contexts.set(key, creating);
+      // One that failed is made afresh for the page opened next (#open's second try).
+      creating.catch(() => {
+        if (contexts.get(key) === creating) contexts.delete(key);
+      });
+      return creating;
+    };
     return {
       probeFrom: (pageUrl, targets, use) => {
         const key = `${pageUrl} ${use.signedInAt.join(" ")}`;
         if (!pages.has(key)) {
-          const opening = this.#open(pageUrl, { ...settings, signedInAt: use.signedInAt });
+          const opening = this.#open(pageUrl, contextFor(use.signedInAt));
           pages.set(key, opening);
           void opening.then((page) => {
             for (const origin of page.signInsRefused ?? []) refused.add(origin);
@@ -97,10 +146,11 @@ export class BrowserProbe {
       },
       signInsRefused: () => [...refused],
       close: async () => {
-        const open = await Promise.allSettled(pages.values());
+        await Promise.allSettled(pages.values());
+        const open = await Promise.allSettled(contexts.values());
         await Promise.all(
-          open.map((page) =>
-            page.status === "fulfilled" && page.value.tab ? this.#closeTab(page.value.tab) : undefined,
+          open.map((context) =>
+            context.status === "fulfilled" ? this.#closeContext(context.value) : undefined,
           ),
         );
       },
@@ -113,11 +163,36 @@ export class BrowserProbe {
    * on a loaded machine a browser misses a navigation or a sign-in now and then (measured with three
    * engines on two cores), which says nothing about the lab.
    */
-  async #open(pageUrl: string, how: OpenOptions): Promise<OpenPage> {
-    const first = await this.#openOnce(pageUrl, how);
+  async #open(pageUrl: string, context: () => Promise<EngineContext>): Promise<OpenPage> {
+    const first = await this.#openOnce(pageUrl, context);
     if (!first.again) return first.page;
     if (first.page.tab) await this.#closeTab(first.page.tab);
-    return (await this.#openOnce(pageUrl, how)).page;
+    return (await this.#openOnce(pageUrl, context)).page;
+  }
+
+  /**
+   * A context signed in where `how` says, within twice the run's time limit per sign-in and load: a
+   * context that comes after that is closed when it comes.
+   */
+  #newContext(how: OpenOptions, pages: ContextPages): Promise<EngineContext> {
+    const creating = this.#engine.context(how, pages);
+    const within = this.#bounded(
+      creating,
+      this.#timeoutMs * 2 * (1 + how.signedInAt.length),
+      how.signedInAt.length > 0 ? `signing in at ${how.signedInAt.join(" and ")}` : "a browser context",
+    );
+    within.catch(() =>
+      creating.then(
+        (late) => this.#closeContext(late),
+        () => undefined,
+      ),
+    );
+    return within;
+  }
+
+  /** Closes a context and its tabs, giving up after the run's time limit (see #closeTab). */
+  async #closeContext(context: EngineContext): Promise<void> {
+    await this.#bounded(context.close(), this.#timeoutMs, "closing a browser context").catch(() => undefined);
   }
 
   /**
@@ -125,23 +200,23 @@ export class BrowserProbe {
    * may hang now and then (a warm Firefox's run was seen to), and must not hold the run.
    */
   async #closeTab(tab: EngineTab): Promise<void> {
-    await withinLimit(tab.close(), this.#timeoutMs, "closing a page").catch(() => undefined);
+    await this.#bounded(tab.close(), this.#timeoutMs, "closing a page").catch(() => undefined);
   }
 
   /** One try at opening a page; `again` when it failed for the browser's reasons alone. */
-  async #openOnce(pageUrl: string, how: OpenOptions): Promise<{ page: OpenPage; again: boolean }> {
-    let opened: Awaited<ReturnType<Engine["open"]>>;
-    // Each load and sign-in has the run's time limit; the whole opening, twice theirs. A page that
-    // opens after that is closed when it comes.
-    const opening = this.#engine.open(pageUrl, how);
+  async #openOnce(
+    pageUrl: string,
+    context: () => Promise<EngineContext>,
+  ): Promise<{ page: OpenPage; again: boolean }> {
+    let opened: Opened;
+    // A load has the run's time limit; the opening, twice that. A page that opens after that is
+    // closed when it comes.
+    let opening: Promise<Opened> | undefined;
     try {
-      opened = await withinLimit(
-        opening,
-        this.#timeoutMs * 2 * (1 + how.signedInAt.length),
-        `opening ${pageUrl}`,
-      );
+      opening = (await context()).open(pageUrl);
+      opened = await this.#bounded(opening, this.#timeoutMs * 2, `opening ${pageUrl}`);
     } catch (error) {
-      void opening.then(
+      void opening?.then(
         (late) => this.#closeTab(late.tab),
         () => undefined,
       );
@@ -236,7 +311,7 @@ export class BrowserProbe {
       // Bounded here too (the console's own two waits, and the engine's round trip): a warm
       // Firefox's run was seen to hang, and an evaluation has no limit of its own. A console that
       // did not answer is asked once more (#request).
-      shown = await withinLimit(
+      shown = await this.#bounded(
         tab.evaluate(useRequestConsole, {
           contract: CONSOLE,
           target,

@@ -50,6 +50,14 @@ export function eventually(check: () => Promise<boolean>, options: RetryOptions)
   return retryUntil(check, (ok) => ok, options);
 }
 
+/** A call that did not settle within its limit (withinLimit): the one that made it may be stuck. */
+export class LimitPassedError extends Error {
+  constructor(what: string, limitMs: number) {
+    super(`${what} did not finish within ${limitMs} ms`);
+    this.name = "LimitPassedError";
+  }
+}
+
 /**
  * `promise`, or a rejection naming `what` once `limitMs` pass first: for a call into a browser that
  * has no time limit of its own, so that a browser's hang ends one attempt, never the whole run.
@@ -57,7 +65,7 @@ export function eventually(check: () => Promise<boolean>, options: RetryOptions)
 export function withinLimit<T>(promise: Promise<T>, limitMs: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${limitMs} ms`)), limitMs);
+    timer = setTimeout(() => reject(new LimitPassedError(what, limitMs)), limitMs);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,12 @@
 // The retry helper against a clock the test moves by hand: no real waiting, and every outcome seen.
 import { describe, expect, it } from "vitest";
-import { type Clock, eventually, retryUntil, withinLimit } from "../../../services/shared/src/retry.ts";
+import {
+  type Clock,
+  eventually,
+  LimitPassedError,
+  retryUntil,
+  withinLimit,
+} from "../../../services/shared/src/retry.ts";
 
 function manualClock(): Clock & { slept: number[] } {
   let now = 0;
@@ -85,9 +91,12 @@ describe("withinLimit", () => {
     );
   });
 
-  it("ends a call that never settles, naming it and the limit", async () => {
-    await expect(withinLimit(new Promise(() => {}), 20, "opening a page")).rejects.toThrow(
-      "opening a page did not finish within 20 ms",
-    );
+  it("ends a call that never settles, naming it and the limit, as a LimitPassedError", async () => {
+    const late = withinLimit(new Promise(() => {}), 20, "opening a page");
+    await expect(late).rejects.toThrow("opening a page did not finish within 20 ms");
+    await expect(late).rejects.toBeInstanceOf(LimitPassedError);
+    await expect(
+      withinLimit(Promise.reject(new Error("its own")), 1000, "the call"),
+    ).rejects.not.toBeInstanceOf(LimitPassedError);
   });
 });

@@ -48,7 +48,7 @@ export async function launchChromium(executablePath: string, options: EngineOpti
     get connected() {
       return browser.isConnected();
     },
-    open: async (pageUrl, { signedInAt, thirdPartyCookies, localNetwork }) => {
+    context: async ({ signedInAt, thirdPartyCookies, localNetwork }) => {
       const states = await Promise.all(signedInAt.map(signedIn));
       const kept = states.filter((state): state is StorageState => state !== undefined);
       const refused = signedInAt.filter((_origin, index) => states[index] === undefined);
@@ -60,12 +60,17 @@ export async function launchChromium(executablePath: string, options: EngineOpti
       try {
         // Both of Chromium's permissions, local-network and loopback-network (Playwright's name).
         if (localNetwork === "granted") await context.grantPermissions(["local-network-access"]);
-        const opened = await openTab(context, pageUrl, options.timeoutMs, thirdPartyCookies);
-        return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
       } catch (error) {
         await context.close();
         throw error;
       }
+      return {
+        open: async (pageUrl) => {
+          const opened = await openTab(context, pageUrl, options.timeoutMs, thirdPartyCookies);
+          return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
+        },
+        close: () => context.close(),
+      };
     },
     close: () => browser.close(),
   };
@@ -97,6 +102,22 @@ async function openTab(
   thirdPartyCookies: ThirdPartyCookies,
 ): Promise<Opened> {
   const page = await context.newPage();
+  try {
+    return await watchAndLoad(context, page, pageUrl, timeoutMs, thirdPartyCookies);
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+/** Listens to the page's CORS issues and failed requests, then loads it. */
+async function watchAndLoad(
+  context: BrowserContext,
+  page: Page,
+  pageUrl: string,
+  timeoutMs: number,
+  thirdPartyCookies: ThirdPartyCookies,
+): Promise<Opened> {
   const reasons = keyedEvents();
   const session = await context.newCDPSession(page);
   if (thirdPartyCookies === "blocked") {
@@ -118,7 +139,7 @@ async function openTab(
     evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => never, arg),
     click: (selector) => page.click(selector, { timeout: timeoutMs }),
     blockReason: async (key, waitMs) => (await reasons.next(key, waitMs)) ?? failures.get(key),
-    close: () => context.close(),
+    close: () => page.close(),
   };
   return { tab, ...(await load(page, pageUrl, timeoutMs)) };
 }

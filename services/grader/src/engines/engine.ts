@@ -1,6 +1,6 @@
-// What the grader needs of a browser engine (issue #14): open a page origin's console in a context
-// of its own (signed in as the victim first, if asked), run a function in it, and say in its own
-// words why a request of the console's was blocked. Everything else (which pairs, what counts as a
+// What the grader needs of a browser engine (issue #14): a browser context (signed in as the victim
+// first, if asked), a page origin's console opened in it, a function run there, and the engine's own
+// words for why a request of the console's was blocked. Everything else (which pairs, what counts as a
 // CORS block, the evidence) is the engine-neutral BrowserProbe's.
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
 import {
@@ -28,6 +28,7 @@ export interface EngineTab {
    * `waitMs` for them; undefined when it gave none.
    */
   blockReason(key: string, waitMs: number): Promise<string | undefined>;
+  /** Closes this tab alone. */
   close(): Promise<void>;
 }
 
@@ -48,8 +49,23 @@ export interface Engine {
   readonly version: string;
   /** False once the browser has gone away (crashed, killed). */
   readonly connected: boolean;
-  /** Loads `pageUrl`, in a fresh context; signed in as the victim at each of `signedInAt` first. */
-  open(pageUrl: string, how: OpenOptions): Promise<Opened>;
+  /**
+   * A fresh browser context (cookies, caches), signed in as the victim at each of `signedInAt`:
+   * the victim's one browser, in which a run's pages are opened side by side, each in a tab of its
+   * own, as a student would open them (issue #21: a sign-in per run, not per page).
+   */
+  context(how: OpenOptions, pages: ContextPages): Promise<EngineContext>;
+  close(): Promise<void>;
+}
+
+/** Whether a context is for one page (a claim's, the Check button's) or for a run's many. */
+export type ContextPages = "one" | "many";
+
+/** A browser context of an engine: its cookies, caches and preflight cache, shared by its tabs. */
+export interface EngineContext {
+  /** Loads `pageUrl` in a new tab of this context. */
+  open(pageUrl: string): Promise<Opened>;
+  /** Closes the context and every tab still open in it. */
   close(): Promise<void>;
 }
 

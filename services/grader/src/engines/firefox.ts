@@ -3,6 +3,7 @@
 // …)"), which BiDi forwards as a `log.entryAdded` of type javascript and puppeteer as `pageerror`
 // (puppeteer-core's bidi/Frame.ts); not on the console, and not as a failed request.
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
+import { withinLimit } from "../../../shared/src/retry.ts";
 import { SIGN_IN_DONE, SIGN_IN_SHOWN, signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type Engine,
@@ -51,45 +52,61 @@ export async function launchFirefox(executablePath: string, options: EngineOptio
     // Firefox partitions third-party cookies by the top-level site (Total Cookie Protection): with
     // them "blocked" there is nothing more to withhold. It does not enforce Local Network Access as
     // it ships (measured with Firefox ESR 153): nothing to grant.
-    open: async (pageUrl, { signedInAt }) => {
-      const context = await browser.createBrowserContext();
+    context: async ({ signedInAt }) => {
+      const context = await withinLimit(browser.createBrowserContext(), options.timeoutMs, "a new context");
+      // Signed in first, each in a tab of its own that is closed again, and only then the pages'
+      // tabs: a sign-in tab still open beside them was seen to fail a warm Firefox's requests.
+      const refused: string[] = [];
       try {
-        // Signed in first, each in a tab of its own that is closed again, and only then the page's
-        // own tab: a sign-in tab still open beside it was seen to fail a warm Firefox's requests (and
-        // with the page's tab opened before the sign-ins, a run hung once). A tab created as the last
-        // sign-in tab closes was seen to be refused ("BrowsingContext does no longer exist"): it is
-        // asked for once more, with no sign-in in between to race it.
-        const refused: string[] = [];
         for (const origin of signedInAt) {
           if (!(await signIn(context, origin, options.timeoutMs))) refused.push(origin);
         }
-        const page = await context.newPage().catch(() => context.newPage());
-        page.setDefaultTimeout(options.timeoutMs);
-        const reasons = keyedEvents();
-        page.on("pageerror", (error) => {
-          const message = error instanceof Error ? error.message : String(error);
-          const url = BLOCKED_URL.exec(message)?.[1];
-          const reason = firefoxReason(message);
-          if (url !== undefined && reason !== undefined) reasons.add(runKey(url), reason);
-        });
-        const tab: EngineTab = {
-          evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as never,
-          click: (selector) => page.click(selector),
-          blockReason: (key, waitMs) => reasons.next(key, waitMs),
-          close: () => context.close(),
-        };
-        const loaded = { tab, ...(await load(page, pageUrl, options.timeoutMs)) };
-        return refused.length > 0 ? { ...loaded, signInsRefused: refused } : loaded;
       } catch (error) {
         await context.close();
         throw error;
       }
+      return {
+        open: async (pageUrl) => {
+          const loaded = await openTab(context, pageUrl, options.timeoutMs);
+          return refused.length > 0 ? { ...loaded, signInsRefused: refused } : loaded;
+        },
+        close: () => context.close(),
+      };
     },
     close: async () => {
-      await browser.close();
+      // A Firefox that hung may not close when asked: it is then ended.
+      await withinLimit(browser.close(), options.timeoutMs, "closing Firefox").catch(() =>
+        browser.process()?.kill("SIGKILL"),
+      );
       await leaveRelays();
     },
   };
+}
+
+/** The page's tab, listening for Firefox's sentence on each blocked request, and its load. */
+async function openTab(context: BrowserContext, pageUrl: string, timeoutMs: number): Promise<Opened> {
+  // A tab asked for as the last sign-in tab closes was seen to be refused ("BrowsingContext does no
+  // longer exist"): it is asked for once more.
+  const page = await withinLimit(
+    context.newPage().catch(() => context.newPage()),
+    timeoutMs,
+    "a new tab",
+  );
+  page.setDefaultTimeout(timeoutMs);
+  const reasons = keyedEvents();
+  page.on("pageerror", (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const url = BLOCKED_URL.exec(message)?.[1];
+    const reason = firefoxReason(message);
+    if (url !== undefined && reason !== undefined) reasons.add(runKey(url), reason);
+  });
+  const tab: EngineTab = {
+    evaluate: (fn, arg) => page.evaluate(fn as (arg: unknown) => unknown, arg) as never,
+    click: (selector) => page.click(selector),
+    blockReason: (key, waitMs) => reasons.next(key, waitMs),
+    close: () => page.close(),
+  };
+  return { tab, ...(await load(page, pageUrl, timeoutMs)) };
 }
 
 /**
@@ -100,15 +117,18 @@ async function signIn(context: BrowserContext, origin: string, timeoutMs: number
   // A tab of its own for each sign-in: in one tab, going from one site to the next and clicking
   // there would meet Firefox's storage-access heuristics, and the page would be given a cookie no
   // ordinary visit gives it.
-  const page = await context.newPage();
+  const page = await withinLimit(context.newPage(), timeoutMs, "a tab to sign in");
   try {
     await page.goto(`${origin}/`, { waitUntil: "load", timeout: timeoutMs });
-    // The click navigates, which may end the evaluation before it reports back: the page says whether it worked.
-    await page.evaluate(signInAsTheVictim).catch(() => undefined);
+    // The click navigates, which may end the evaluation before it reports back, or keep it from
+    // ever reporting (an evaluation has no time limit): it is not waited for. The page says
+    // whether the sign-in worked.
+    page.evaluate(signInAsTheVictim).catch(() => undefined);
     await page.waitForSelector(SIGN_IN_DONE, { timeout: timeoutMs });
     return (await page.$(SIGN_IN_SHOWN.signedIn)) !== null;
   } finally {
-    await page.close();
+    // A tab that will not close is left to its context's closing.
+    await withinLimit(page.close(), timeoutMs, "closing a sign-in tab").catch(() => undefined);
   }
 }
 

@@ -37,9 +37,10 @@ export class InspectorError extends Error {
 }
 
 /**
- * The first page's socket address in the inspector's HTML list, once the browser lists one; with a
- * `marker`, only once the list shows it (the page's URL): the browser on that address is the one
- * that was started for it, not another program that took the port first.
+ * A page's socket address in the inspector's HTML list (a table row per page: its URL, then its
+ * link), once the browser lists one: with a `marker`, the page whose URL it is, once listed (the
+ * browser on that address is the one started for it, not another program that took the port
+ * first; and of a browser's several windows, the one asked for); without, the first page.
  */
 async function pageSocket(address: string, timeoutMs: number, marker?: string): Promise<string> {
   const link = await retryUntil(
@@ -47,8 +48,11 @@ async function pageSocket(address: string, timeoutMs: number, marker?: string): 
       const html = await fetch(`http://${address}/`)
         .then((answer) => answer.text())
         .catch(() => "");
-      if (marker !== undefined && !html.includes(marker)) return undefined;
-      return /\/socket\/\d+\/\d+\/WebPage/.exec(html)?.[0];
+      const row = html
+        .split("<tr>")
+        .slice(1)
+        .find((each) => marker === undefined || each.includes(marker));
+      return row === undefined ? undefined : /\/socket\/\d+\/\d+\/WebPage/.exec(row)?.[0];
     },
     (found) => found !== undefined,
     { timeoutMs, intervalMs: 50 },

@@ -1,7 +1,7 @@
 // WebKitGTK's MiniBrowser under Xvfb (it has no headless mode), driven through its remote Web
 // Inspector (webkit-inspector.ts): its WebDriver gives a verdict but no reason. A MiniBrowser started
-// with --private has an ephemeral session of its own, so each page origin's console gets its own
-// browser process: its own cookies, caches and preflight cache, as a browser context elsewhere.
+// with --private has an ephemeral session of its own (its cookies, caches and preflight cache): a
+// browser context, as elsewhere, whose pages are its windows.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,7 +12,15 @@ import { promisify } from "node:util";
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
 import { retryUntil } from "../../../shared/src/retry.ts";
 import { signInAsTheVictim } from "../in-page/use-console.ts";
-import { type Engine, type EngineOptions, type EngineTab, keyedEvents, runKey } from "./engine.ts";
+import {
+  type ContextPages,
+  type Engine,
+  type EngineContext,
+  type EngineOptions,
+  type EngineTab,
+  keyedEvents,
+  runKey,
+} from "./engine.ts";
 import { relayLoopbackNames } from "./loopback-relay.ts";
 import { InspectorError, InspectorSession } from "./webkit-inspector.ts";
 
@@ -48,7 +56,7 @@ async function startXvfb(timeoutMs: number): Promise<{ process: ChildProcess; di
 /**
  * A port on 127.0.0.1 nothing listens on now, for one MiniBrowser's inspector. Something else may
  * take it before the browser does: each browser is started on a page that names it, and its
- * inspector is trusted only once it lists that page (see `open`).
+ * inspector is trusted only once it lists that page (see `newContext`).
  */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,70 +94,161 @@ export async function launchWebKit(executablePath: string, options: EngineOption
     },
     // WebKit blocks third-party cookies as it ships: with them "blocked" there is nothing more to do.
     // It has no Local Network Access yet (measured with WebKitGTK 2.50): nothing to grant.
-    open: async (pageUrl, { signedInAt }) => {
-      const home = await mkdtemp(join(tmpdir(), "webkit-"));
-      const address = `127.0.0.1:${await freePort()}`;
-      // Names this browser in its inspector's page list (see freePort).
-      const marker = `about:blank#cors-lab-${randomUUID()}`;
-      const browser = spawn(
-        executablePath,
-        // A blank page first: the first page is asked for once the inspector listens, so that its
-        // load is seen (a load begun before, on a busy machine, was seen to stay on about:blank).
-        [...flags, marker],
-        {
-          stdio: "ignore",
-          env: {
-            ...process.env,
-            DISPLAY: xvfb.display,
-            WEBKIT_INSPECTOR_HTTP_SERVER: address,
-            HOME: home,
-            XDG_CACHE_HOME: join(home, "cache"),
-            XDG_DATA_HOME: join(home, "data"),
-            XDG_CONFIG_HOME: join(home, "config"),
-          },
-        },
-      );
-      browsers.add(browser);
-      let session: InspectorSession | undefined;
-      const close = async () => {
-        session?.close();
-        browsers.delete(browser);
-        browser.kill();
-        await rm(home, { recursive: true, force: true });
-      };
-      try {
-        session = await InspectorSession.connect(address, timeoutMs, marker);
-        const tab = inspectedTab(session, close);
-        const refused: string[] = [];
-        for (const origin of signedInAt) {
-          const signInPage = `${origin}/`;
-          await session.send("Page.navigate", { url: signInPage });
-          const notThere = await waitForPage(session, signInPage, timeoutMs);
-          if (notThere !== undefined)
-            return { tab, notLoaded: `${signInPage}, to sign in there, did not load: ${notThere}` };
-          // The click navigates away before its evaluation can report back: the page says whether it worked.
-          await tab.evaluate(signInAsTheVictim, undefined).catch(() => undefined);
-          const shown = await waitForSignIn(session, `${origin}${CONSOLE.signIn.back}`, timeoutMs);
-          if (shown === "refused") refused.push(origin);
-          else if (shown !== "signed-in") {
-            return { tab, notLoaded: `signing in as the victim at ${origin} did not work: ${shown}` };
-          }
-        }
-        await session.send("Page.navigate", { url: pageUrl });
-        const notLoaded = await waitForPage(session, pageUrl, timeoutMs);
-        const opened = notLoaded === undefined ? { tab } : { tab, notLoaded };
-        return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
-      } catch (error) {
-        await close();
-        throw error;
-      }
-    },
+    context: ({ signedInAt }, pages) => newContext(signedInAt, pages),
     close: async () => {
       for (const browser of browsers) browser.kill();
       xvfb.process.kill();
       await leaveRelays();
     },
   };
+
+  /**
+   * A MiniBrowser of its own (a --private session is one browser's: its cookies and caches), signed
+   * in as the victim in its first window; each page then opens in a window of its own, opened from
+   * that one, in the same session.
+   */
+  async function newContext(signedInAt: readonly string[], pages: ContextPages): Promise<EngineContext> {
+    const home = await mkdtemp(join(tmpdir(), "webkit-"));
+    const address = `127.0.0.1:${await freePort()}`;
+    // Names this browser's first window in its inspector's page list (see freePort).
+    const marker = blankMarker();
+    const browser = spawn(
+      executablePath,
+      // A blank page first: the first page is asked for once the inspector listens, so that its
+      // load is seen (a load begun before, on a busy machine, was seen to stay on about:blank).
+      [...flags, marker],
+      {
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          DISPLAY: xvfb.display,
+          WEBKIT_INSPECTOR_HTTP_SERVER: address,
+          HOME: home,
+          XDG_CACHE_HOME: join(home, "cache"),
+          XDG_DATA_HOME: join(home, "data"),
+          XDG_CONFIG_HOME: join(home, "config"),
+        },
+      },
+    );
+    browsers.add(browser);
+    const sessions = new Set<InspectorSession>();
+    const close = async () => {
+      for (const session of sessions) session.close();
+      browsers.delete(browser);
+      browser.kill();
+      await rm(home, { recursive: true, force: true });
+    };
+    let first: InspectorSession;
+    const refused: string[] = [];
+    try {
+      first = await InspectorSession.connect(address, timeoutMs, marker);
+      sessions.add(first);
+      for (const origin of signedInAt) {
+        if (await signIn(first, origin, timeoutMs)) continue;
+        refused.push(origin);
+      }
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    // A context's one page goes to the sign-in window itself; a run's many pages, each to a window
+    // of its own, opened from that one (which is never navigated again: the windows' opener).
+    let firstWindowFree = pages === "one";
+    const inNewWindow = async (pageUrl: string) => {
+      const window = blankMarker();
+      // A window of the same browser, as a student opens one (the inspector's evaluation counts
+      // as the user's gesture a pop-up needs); without an opener, as a typed address has none.
+      await evaluate(first, openWindow, window, undefined, true);
+      const session = await InspectorSession.connect(address, timeoutMs, window);
+      sessions.add(session);
+      const tab = inspectedTab(session, async () => {
+        sessions.delete(session);
+        await evaluate(session, closeWindow, undefined, LOOK_MS).catch(() => undefined);
+        session.close();
+      });
+      const blank = await waitForPage(session, window, timeoutMs);
+      if (blank !== undefined) throw new Error(`a new window did not open: ${blank}`);
+      return { tab, notLoaded: await navigateAway(session, window, pageUrl, timeoutMs) };
+    };
+    const inFirstWindow = async (pageUrl: string) => {
+      firstWindowFree = false;
+      // The context closes it.
+      const tab = inspectedTab(first, async () => undefined);
+      await first.send("Page.navigate", { url: pageUrl });
+      return { tab, notLoaded: await waitForPage(first, pageUrl, timeoutMs) };
+    };
+    return {
+      open: async (pageUrl) => {
+        const { tab, notLoaded } = await (firstWindowFree ? inFirstWindow : inNewWindow)(pageUrl);
+        const opened = notLoaded === undefined ? { tab } : { tab, notLoaded };
+        return refused.length > 0 ? { ...opened, signInsRefused: refused } : opened;
+      },
+      close,
+    };
+  }
+}
+
+/**
+ * Navigates a new window from its blank page to `url`, and waits until that has loaded; what it
+ * showed last when `timeoutMs` passes first. A window opened without an opener may be given a
+ * target of its own just after its blank page loads, and a navigation sent to the one it leaves
+ * is lost (seen with several windows opening at once: "Missing target", no answer, or the blank
+ * page kept): a navigation that never left the blank page is sent again.
+ */
+async function navigateAway(
+  session: InspectorSession,
+  blank: string,
+  url: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await session.send("Page.navigate", { url }, LOOK_MS * 2).catch(() => undefined);
+    const away = (shown: string) => shown !== NOTHING_SEEN && !shown.includes(blank);
+    const left = await lookUntil(session, away, NAVIGATION_STARTS_MS);
+    if (away(left)) break;
+    if (Date.now() >= deadline) return `it showed "${left}" after ${timeoutMs} ms`;
+  }
+  return waitForPage(session, url, Math.max(deadline - Date.now(), LOOK_MS));
+}
+
+/** How long a navigation may take to leave the page it was sent from, before it counts as lost. */
+const NAVIGATION_STARTS_MS = 3000;
+
+/** An about:blank URL no other window has: a window's name in the inspector's page list. */
+const blankMarker = () => `about:blank#cors-lab-${randomUUID()}`;
+
+/**
+ * Signs the inspected window in as the victim at `origin`, as a student would (the page's button);
+ * false when the browser kept no cookie. Throws, naming the origin, when it did not work at all.
+ */
+async function signIn(session: InspectorSession, origin: string, timeoutMs: number): Promise<boolean> {
+  const signInPage = `${origin}/`;
+  await session.send("Page.navigate", { url: signInPage });
+  const notThere = await waitForPage(session, signInPage, timeoutMs);
+  if (notThere !== undefined) {
+    throw new Error(`${signInPage}, to sign in there, did not load: ${notThere}`);
+  }
+  // The click navigates away before its evaluation can report back: the page says whether it worked.
+  await evaluate(session, signInAsTheVictim, undefined).catch(() => undefined);
+  const shown = await waitForSignIn(session, `${origin}${CONSOLE.signIn.back}`, timeoutMs);
+  if (shown === "signed-in") return true;
+  if (shown === "refused") return false;
+  throw new Error(`signing in as the victim at ${origin} did not work: ${shown}`);
+}
+
+/** Opens a window on `url`, with no opener (in the page). */
+function openWindow(url: string): void {
+  (globalThis as unknown as { open(url: string, target: string, features: string): unknown }).open(
+    url,
+    "_blank",
+    "noopener",
+  );
+}
+
+/** Closes the window (in the page): one a script opened may be closed by a script. */
+function closeWindow(): void {
+  (globalThis as unknown as { close(): void }).close();
 }
 
 /** A tab on an inspected page: the reasons come from its Network domain, keyed by the request's URL. */
@@ -232,13 +331,16 @@ function look(ids: { signedIn: string; refused: string }): string {
   return `${document.readyState} ${location.href}${said}`;
 }
 
+/** What a look found when the page answered none. */
+const NOTHING_SEEN = "nothing";
+
 /** Looks at the page until `ready` says so; what it showed last, ready or not after `timeoutMs`. */
 async function lookUntil(
   session: InspectorSession,
   ready: (shown: string) => boolean,
   timeoutMs: number,
 ): Promise<string> {
-  let seen = "nothing";
+  let seen = NOTHING_SEEN;
   const ids = { signedIn: CONSOLE.signIn.signedIn, refused: CONSOLE.signIn.refused };
   await retryUntil(
     async () => {

@@ -20,7 +20,9 @@ export function sharedBrowser(): SharedBrowser {
     acquire: async (config: GraderConfig, client: LabClient, engine: EngineName) => {
       const current = running.get(engine);
       const probe = current ? await current.catch(() => undefined) : undefined;
-      if (probe?.connected) return probe;
+      if (probe?.usable) return probe;
+      // One that hung is closed first (its relays hold the loopback names' ports), as far as it will.
+      if (probe) await probe.close().catch(() => undefined);
       const starting = OWN_BROWSER.acquire(config, client, engine);
       running.set(engine, starting);
       // An engine that cannot start is asked again by the next run (and says why again).
