@@ -1,0 +1,129 @@
+// BrowserProbe's handling of an engine's contexts (issue #21): a run's pages share one context per
+// set of sign-ins, and a browser call that never returns ends by its limit and marks the browser
+// for a restart. The engine here is a stand-in: a real browser cannot be made to hang on demand.
+// The lab the probe asks for evidence is a real HTTP server on loopback.
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BrowserProbe } from "../../../services/grader/src/browser-probe.ts";
+import type { Engine, EngineContext, EngineTab } from "../../../services/grader/src/engines/engine.ts";
+import { LabClient } from "../../../services/grader/src/lab-client.ts";
+import { CONSOLE } from "../../../services/shared/src/console-contract.ts";
+import { LAB_SERVER } from "../../../services/shared/src/http-server.ts";
+
+const TIMEOUT_MS = 50;
+const SETTINGS = { thirdPartyCookies: "shipped", localNetwork: "denied" } as const;
+const ALLOWED = { use: { kind: "simple", path: "/headers", signedInAt: [] } } as const;
+
+let lab: Server;
+let origin: string;
+
+beforeAll(async () => {
+  // Answers as the lab does, so a page the engine could not open is the browser's miss, not evidence.
+  lab = createServer((_req, res) => res.writeHead(200, { Server: LAB_SERVER }).end("ok"));
+  lab.listen(0, "127.0.0.1");
+  await once(lab, "listening");
+  origin = `http://127.0.0.1:${(lab.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  lab.close();
+  await once(lab, "close");
+});
+
+/** A tab whose console reports every request allowed. */
+function allowingTab(): EngineTab {
+  return {
+    evaluate: async () =>
+      ({ run: 1, state: CONSOLE.states.allowed, status: 200, requestId: "r", mark: "p.1" }) as never,
+    click: async () => {},
+    blockReason: async () => undefined,
+    close: async () => {},
+  };
+}
+
+/** An engine whose contexts come as `makeContext` says; what was asked of it. */
+function engine(makeContext: (signedInAt: readonly string[]) => Promise<EngineContext>) {
+  const asked = { contexts: [] as string[], opened: [] as string[], closed: 0 };
+  const stand: Engine = {
+    name: "firefox",
+    version: "0",
+    connected: true,
+    context: ({ signedInAt }) => {
+      asked.contexts.push(signedInAt.join(" "));
+      return makeContext(signedInAt);
+    },
+    close: async () => {},
+  };
+  const working = async (): Promise<EngineContext> => ({
+    open: async (pageUrl) => {
+      asked.opened.push(pageUrl);
+      return { tab: allowingTab() };
+    },
+    close: async () => {
+      asked.closed += 1;
+    },
+  });
+  return { stand, asked, working };
+}
+
+const probeOf = (stand: Engine) =>
+  new BrowserProbe(stand, {
+    timeoutMs: TIMEOUT_MS,
+    client: new LabClient({ hostResolverRules: "", trustedCertificates: undefined, timeoutMs: 1000 }),
+  });
+
+describe("BrowserProbe's pages kept open for a run", () => {
+  it("opens every page of one set of sign-ins in one context, each set in its own, and closes each once", async () => {
+    const { stand, asked, working } = engine(() => working());
+    const probe = probeOf(stand);
+    const pages = probe.keepPagesOpen(SETTINGS);
+    const signedIn = { ...ALLOWED.use, signedInAt: [origin] };
+    const outcomes = await Promise.all([
+      pages.probeFrom(`${origin}/a`, [origin], ALLOWED.use),
+      pages.probeFrom(`${origin}/b`, [origin], ALLOWED.use),
+      pages.probeFrom(`${origin}/c`, [origin], signedIn),
+      pages.probeFrom(`${origin}/d`, [origin], signedIn),
+    ]);
+    for (const outcome of outcomes) expect(outcome.get(origin)).toMatchObject({ result: "allowed" });
+    expect(asked.contexts.sort()).toEqual(["", origin]);
+    expect(asked.opened.sort()).toEqual(["a", "b", "c", "d"].map((page) => `${origin}/${page}`));
+    await pages.close();
+    expect(asked.closed).toBe(2);
+    expect(probe.usable).toBe(true);
+  });
+
+  it("ends a context that never comes by its limit, names it for every pair, tries once more, and asks for a new browser", async () => {
+    const { stand, asked } = engine(() => new Promise(() => {}));
+    const probe = probeOf(stand);
+    const pages = probe.keepPagesOpen(SETTINGS);
+    const outcome = (await pages.probeFrom(`${origin}/`, [origin], ALLOWED.use)).get(origin);
+    expect(outcome).toMatchObject({ result: "blocked", cause: "other" });
+    expect(outcome && "reason" in outcome ? outcome.reason : "").toMatch(
+      /did not open: a browser context did not finish within 100 ms/,
+    );
+    expect(asked.contexts).toHaveLength(2);
+    expect(probe.connected).toBe(true);
+    expect(probe.usable).toBe(false);
+    await pages.close();
+  });
+
+  it("asks for a new browser when a page of a working context never loads", async () => {
+    const { stand, asked } = engine(async () => ({
+      open: () => new Promise(() => {}),
+      close: async () => {
+        asked.closed += 1;
+      },
+    }));
+    const probe = probeOf(stand);
+    const pages = probe.keepPagesOpen(SETTINGS);
+    const outcome = (await pages.probeFrom(`${origin}/`, [origin], ALLOWED.use)).get(origin);
+    expect(outcome).toMatchObject({ result: "blocked", cause: "other" });
+    // The context is kept for the page's second try; it is closed with the run.
+    expect(asked.contexts).toHaveLength(1);
+    expect(probe.usable).toBe(false);
+    await pages.close();
+    expect(asked.closed).toBe(1);
+  });
+});
