@@ -80,10 +80,16 @@ export class BrowserProbe {
   }
 
   /**
-   * A page in a fresh context, for a claim's measurement (issue #20); throws, naming the page, when
-   * it did not load as the lab's.
+   * A page in a fresh context of its own, for a claim's measurement (issue #20), the Check button
+   * or an API's check (issues #24, #25); throws, naming the page, when it did not load as the
+   * lab's. Opened once more when the first try fails: on a loaded machine a browser misses a start
+   * or a navigation now and then (WebKit's inspector was seen to list no page within the limit).
    */
   async openPage(pageUrl: string, how: OpenOptions): Promise<Opened> {
+    return this.#openPageOnce(pageUrl, how).catch(() => this.#openPageOnce(pageUrl, how));
+  }
+
+  async #openPageOnce(pageUrl: string, how: OpenOptions): Promise<Opened> {
     const context = await this.#newContext(how, "one");
     let opened: Opened;
     try {

@@ -127,3 +127,26 @@ describe("BrowserProbe's pages kept open for a run", () => {
     expect(asked.closed).toBe(1);
   });
 });
+
+describe("BrowserProbe's page in a context of its own", () => {
+  it("is opened once more when the browser could not open it, and its closing closes its context", async () => {
+    let tries = 0;
+    const { stand, asked, working } = engine(() => {
+      tries += 1;
+      return tries === 1 ? Promise.reject(new Error("listed no page")) : working();
+    });
+    const opened = await probeOf(stand).openPage(`${origin}/`, { ...SETTINGS, signedInAt: [] });
+    expect(asked.contexts).toHaveLength(2);
+    expect(asked.opened).toEqual([`${origin}/`]);
+    await opened.tab.close();
+    expect(asked.closed).toBe(1);
+  });
+
+  it("fails with the browser's words when the second try fails too", async () => {
+    const { stand, asked } = engine(() => Promise.reject(new Error("listed no page")));
+    await expect(probeOf(stand).openPage(`${origin}/`, { ...SETTINGS, signedInAt: [] })).rejects.toThrow(
+      "listed no page",
+    );
+    expect(asked.contexts).toHaveLength(2);
+  });
+});

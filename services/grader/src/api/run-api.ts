@@ -180,16 +180,14 @@ async function fromPage(
   page: string,
 ): Promise<{ outcome: Outcome; server: ServerView | undefined }> {
   let opened: Awaited<ReturnType<BrowserProbe["openPage"]>>;
-  const open = () =>
-    probe.openPage(`${page}/`, {
+  try {
+    // Opened once more when the engine could not (openPage): the page is the grader's own, so a
+    // miss is the browser's, never the API's.
+    opened = await probe.openPage(`${page}/`, {
       signedInAt: [],
       thirdPartyCookies: config.thirdPartyCookies,
       localNetwork: config.localNetwork,
     });
-  try {
-    // Opened once more when the engine could not: the page is the grader's own, so a miss is the
-    // browser's (as for the lab's pages, browser-probe.ts), never the API's.
-    opened = await open().catch(() => open());
   } catch (error) {
     return {
       outcome: { result: "blocked", cause: "other", reason: (error as Error).message.split("\n")[0] ?? "" },
