@@ -4,13 +4,14 @@
 // browser context, as elsewhere, whose pages are its windows.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CONSOLE } from "../../../shared/src/console-contract.ts";
-import { retryUntil } from "../../../shared/src/retry.ts";
+import { retryUntil, withinLimit } from "../../../shared/src/retry.ts";
 import { signInAsTheVictim } from "../in-page/use-console.ts";
 import {
   type ContextPages,
@@ -135,8 +136,13 @@ export async function launchWebKit(executablePath: string, options: EngineOption
     const close = async () => {
       for (const session of sessions) session.close();
       browsers.delete(browser);
+      const running = browser.exitCode === null && browser.signalCode === null;
+      const exited: Promise<unknown> = running ? once(browser, "exit") : Promise.resolve();
       browser.kill();
-      await rm(home, { recursive: true, force: true });
+      await withinLimit(exited, timeoutMs, "MiniBrowser's exit").catch(() => browser.kill("SIGKILL"));
+      // Its web and network processes may still write their caches for a moment after it exits
+      // (seen: ENOTEMPTY on the shader cache, the folder then left behind in a warm grader).
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     };
     let first: InspectorSession;
     const refused: string[] = [];
