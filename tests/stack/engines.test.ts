@@ -557,4 +557,21 @@ export const corsPolicy: RequestHandler | null = (req, res, next) => {
       });
     });
   });
+
+  describe("after every run above", () => {
+    it("leaves no WebKit profile folder behind in the warm service: each context's is removed as it closes", async () => {
+      const left = await compose(info, [
+        "--profile",
+        "check-engines",
+        "exec",
+        "-T",
+        "warm-engines",
+        "node",
+        "-e",
+        'console.log(require("node:fs").readdirSync(require("node:os").tmpdir()).filter((name) => name.startsWith("webkit-")).join(" "))',
+      ]);
+      expect(left.code, left.stderr).toBe(0);
+      expect(left.stdout.trim()).toBe("");
+    });
+  });
 });

@@ -13,7 +13,7 @@ import type {
   Opened,
   OpenOptions,
 } from "./engines/engine.ts";
-import { type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
+import { CONSOLE_NOT_LIVE, type ConsoleOutcome, useRequestConsole } from "./in-page/use-console.ts";
 import type { LabClient } from "./lab-client.ts";
 import type { Outcome } from "./report/report.ts";
 
@@ -140,9 +140,16 @@ export class BrowserProbe {
             for (const origin of page.signInsRefused ?? []) refused.add(origin);
           });
         }
-        const open = pages.get(key) as Promise<OpenPage>;
+        // A page whose console never came alive is opened again in a new tab, for this check and
+        // the next (a warm Firefox's page was seen to load with its script never running).
+        const reopen = async (stale: OpenPage) => {
+          if (stale.tab) await this.#closeTab(stale.tab);
+          const fresh = this.#open(pageUrl, contextFor(use.signedInAt));
+          pages.set(key, fresh);
+          return fresh;
+        };
         const turn = (turns.get(key) ?? Promise.resolve()).then(async () =>
-          this.#probe(await open, targets, use),
+          this.#probe(await (pages.get(key) as Promise<OpenPage>), targets, use, reopen),
         );
         turns.set(
           key,
@@ -256,33 +263,50 @@ export class BrowserProbe {
   }
 
   /** Fetches each target from an open page's console, in turn. */
-  async #probe(page: OpenPage, targets: readonly string[], use: ConsoleUse): Promise<Map<string, Outcome>> {
+  async #probe(
+    page: OpenPage,
+    targets: readonly string[],
+    use: ConsoleUse,
+    reopen: (stale: OpenPage) => Promise<OpenPage>,
+  ): Promise<Map<string, Outcome>> {
     const outcomes = new Map<string, Outcome>();
+    let current = page;
+    let reopened = false;
     for (const target of targets) {
-      outcomes.set(
-        target,
-        page.tab === undefined
-          ? page.notLoaded
-          : (page.notLoaded ?? (await this.#request(page.tab, target, use))),
-      );
+      let got = current.tab === undefined ? current.notLoaded : await this.#request(current, target, use);
+      if ("notLive" in got && !reopened) {
+        reopened = true;
+        current = await reopen(current);
+        got = current.tab === undefined ? current.notLoaded : await this.#request(current, target, use);
+      }
+      outcomes.set(target, "notLive" in got ? got.notLive : got);
     }
     return outcomes;
   }
 
   /**
    * One pair's request, sent again once when the console did not answer: that is the browser's
-   * hiccup on a loaded machine (three engines on two cores), never a verdict.
+   * hiccup on a loaded machine (three engines on two cores), never a verdict. `notLive` when the
+   * console's script never started: the tab, not the request, is at fault.
    */
-  async #request(tab: EngineTab, target: string, use: ConsoleUse): Promise<Outcome> {
-    const first = await this.#fetchFromConsole(tab, target, use);
+  async #request(
+    page: OpenPage & { readonly tab: EngineTab },
+    target: string,
+    use: ConsoleUse,
+  ): Promise<Outcome | { readonly notLive: Outcome }> {
+    if (page.notLoaded !== undefined) return page.notLoaded;
+    const first = await this.#fetchFromConsole(page.tab, target, use);
+    const silent = (reason: string) =>
+      ({
+        result: "blocked",
+        cause: "other",
+        reason: `the request console did not answer: ${reason}`,
+      }) as const;
     if (!("silent" in first)) return first;
-    const again = await this.#fetchFromConsole(tab, target, use);
+    if (first.silent.includes(CONSOLE_NOT_LIVE)) return { notLive: silent(first.silent) };
+    const again = await this.#fetchFromConsole(page.tab, target, use);
     if (!("silent" in again)) return again;
-    return {
-      result: "blocked",
-      cause: "other",
-      reason: `the request console did not answer: ${again.silent}`,
-    };
+    return silent(again.silent);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserProbe } from "../../../services/grader/src/browser-probe.ts";
 import type { Engine, EngineContext, EngineTab } from "../../../services/grader/src/engines/engine.ts";
+import { CONSOLE_NOT_LIVE, useRequestConsole } from "../../../services/grader/src/in-page/use-console.ts";
 import { LabClient } from "../../../services/grader/src/lab-client.ts";
 import { CONSOLE } from "../../../services/shared/src/console-contract.ts";
 import { LAB_SERVER } from "../../../services/shared/src/http-server.ts";
@@ -148,5 +149,40 @@ describe("BrowserProbe's page in a context of its own", () => {
       "listed no page",
     );
     expect(asked.contexts).toHaveLength(2);
+  });
+});
+
+describe("BrowserProbe's page whose console never comes alive", () => {
+  it("is opened again in a new tab of its context, which answers, and that tab serves the run's next check", async () => {
+    const opened: string[] = [];
+    const { stand, asked } = engine(async () => ({
+      open: async (pageUrl) => {
+        opened.push(pageUrl);
+        if (opened.length > 1) return { tab: allowingTab() };
+        // As a page whose script never ran: the console's own words, from the page.
+        const dead: EngineTab = {
+          ...allowingTab(),
+          evaluate: async () => {
+            throw new Error(`Error: ${CONSOLE_NOT_LIVE} within 50 ms`);
+          },
+        };
+        return { tab: dead };
+      },
+      close: async () => {
+        asked.closed += 1;
+      },
+    }));
+    const pages = probeOf(stand).keepPagesOpen(SETTINGS);
+    const first = await pages.probeFrom(`${origin}/`, [origin], ALLOWED.use);
+    expect(first.get(origin)).toMatchObject({ result: "allowed" });
+    const next = await pages.probeFrom(`${origin}/`, [origin], ALLOWED.use);
+    expect(next.get(origin)).toMatchObject({ result: "allowed" });
+    expect(opened).toEqual([`${origin}/`, `${origin}/`]);
+    expect(asked.contexts).toHaveLength(1);
+    await pages.close();
+  });
+
+  it("is named by the words the page itself uses", () => {
+    expect(useRequestConsole.toString()).toContain(CONSOLE_NOT_LIVE);
   });
 });
