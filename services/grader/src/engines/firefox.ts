@@ -123,7 +123,7 @@ async function signIn(context: BrowserContext, origin: string, timeoutMs: number
     // The click navigates, which may end the evaluation before it reports back, or keep it from
     // ever reporting (an evaluation has no time limit): it is not waited for. The page says
     // whether the sign-in worked.
-    page.evaluate(signInAsTheVictim).catch(() => undefined);
+    void page.evaluate(signInAsTheVictim).catch(() => undefined);
     await page.waitForSelector(SIGN_IN_DONE, { timeout: timeoutMs });
     return (await page.$(SIGN_IN_SHOWN.signedIn)) !== null;
   } finally {

@@ -158,7 +158,7 @@ export async function launchWebKit(executablePath: string, options: EngineOption
       throw error;
     }
     // A context's one page goes to the sign-in window itself; a run's many pages, each to a window
-    // of its own, opened from that one (which is never navigated again: the windows' opener).
+    // of its own, opened from that one (which is never navigated again: it opens the others).
     let firstWindowFree = pages === "one";
     const inNewWindow = async (pageUrl: string) => {
       const window = blankMarker();
