@@ -545,9 +545,9 @@ export const corsPolicy: RequestHandler | null = (req, res, next) => {
     });
   });
 
-  // Last of the warm runs: the run after a step 10 "Check in this browser" in the same warm Firefox
-  // was seen to take two minutes (its browser calls ended by their limits and tried again; cause
-  // not found, issue #21), so no graded run follows it here.
+  // Last of the warm runs. It was put here when the run after it was the one seen to take two
+  // minutes; CI later met the same in a run with no button run before it (a Firefox page whose
+  // script never ran, now opened again in a new tab: browser-probe.ts, issue #21).
   describe("step 10 checked by the page's own button (issue #24)", () => {
     it("gives every pair the grader's verdict in every engine, with the solution's policy plus the sandboxed page's null origin (the one the button's window reaches differently)", async () => {
       await withPolicyServed(info, `./lab/${step10.folder}/mistakes/trust-null`, async () => {

@@ -272,12 +272,14 @@ export class BrowserProbe {
     const outcomes = new Map<string, Outcome>();
     let current = page;
     let reopened = false;
+    const ask = (target: string) =>
+      current.tab === undefined ? current.notLoaded : this.#request(current, target, use);
     for (const target of targets) {
-      let got = current.tab === undefined ? current.notLoaded : await this.#request(current, target, use);
+      let got = await ask(target);
       if ("notLive" in got && !reopened) {
         reopened = true;
         current = await reopen(current);
-        got = current.tab === undefined ? current.notLoaded : await this.#request(current, target, use);
+        got = await ask(target);
       }
       outcomes.set(target, "notLive" in got ? got.notLive : got);
     }
