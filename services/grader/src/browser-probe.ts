@@ -115,20 +115,31 @@ export class BrowserProbe {
    */
   keepPagesOpen(settings: Omit<OpenOptions, "signedInAt">): PageKeeper {
     const contexts = new Map<string, Promise<EngineContext>>();
+    /** Contexts replaced by a new one (see `renew`): their pages stay in use until the run closes. */
+    const retired: Promise<EngineContext>[] = [];
     const pages = new Map<string, Promise<OpenPage>>();
     const turns = new Map<string, Promise<unknown>>();
     const refused = new Set<string>();
-    const contextFor = (signedInAt: readonly string[]) => () => {
+    const contextFor = (signedInAt: readonly string[]): ContextSource => {
       const key = signedInAt.join(" ");
-      const known = contexts.get(key);
-      if (known !== undefined) return known;
-      const creating = this.#newContext({ ...settings, signedInAt }, "many");
-      contexts.set(key, creating);
-      // One that failed is made afresh for the page opened next (#open's second try).
-      creating.catch(() => {
-        if (contexts.get(key) === creating) contexts.delete(key);
-      });
-      return creating;
+      return {
+        get: () => {
+          const known = contexts.get(key);
+          if (known !== undefined) return known;
+          const creating = this.#newContext({ ...settings, signedInAt }, "many");
+          contexts.set(key, creating);
+          // One that failed is made afresh for the page opened next (#open's second try).
+          creating.catch(() => {
+            if (contexts.get(key) === creating) contexts.delete(key);
+          });
+          return creating;
+        },
+        renew: (failed) => {
+          if (contexts.get(key) !== failed) return;
+          contexts.delete(key);
+          retired.push(failed);
+        },
+      };
     };
     return {
       probeFrom: (pageUrl, targets, use) => {
@@ -160,7 +171,7 @@ export class BrowserProbe {
       signInsRefused: () => [...refused],
       close: async () => {
         await Promise.allSettled(pages.values());
-        const open = await Promise.allSettled(contexts.values());
+        const open = await Promise.allSettled([...retired, ...contexts.values()]);
         await Promise.all(
           open.map((context) =>
             context.status === "fulfilled" ? this.#closeContext(context.value) : undefined,
@@ -172,15 +183,19 @@ export class BrowserProbe {
 
   /**
    * A page origin's console in a context of its own; what every pair from it is when it is not the
-   * lab's. A page the engine could not open or load while the lab answers it is opened once more:
-   * on a loaded machine a browser misses a navigation or a sign-in now and then (measured with three
-   * engines on two cores), which says nothing about the lab.
+   * lab's. A page the engine could not open or load while the lab answers it is opened once more,
+   * in a new context: on a loaded machine a browser misses a navigation or a sign-in now and then
+   * (measured with three engines on two cores), which says nothing about the lab, and a context
+   * may stop answering altogether (a WebKit window that opens the run's pages was seen to, with
+   * the four pages it had left to open; issue #21).
    */
-  async #open(pageUrl: string, context: () => Promise<EngineContext>): Promise<OpenPage> {
-    const first = await this.#openOnce(pageUrl, context);
+  async #open(pageUrl: string, context: ContextSource): Promise<OpenPage> {
+    const used = context.get();
+    const first = await this.#openOnce(pageUrl, () => used);
     if (!first.again) return first.page;
     if (first.page.tab) await this.#closeTab(first.page.tab);
-    return (await this.#openOnce(pageUrl, context)).page;
+    context.renew(used);
+    return (await this.#openOnce(pageUrl, context.get)).page;
   }
 
   /**
@@ -407,6 +422,14 @@ type OpenPage =
       readonly signInsRefused?: readonly string[];
     }
   | { readonly tab: undefined; readonly notLoaded: Outcome; readonly signInsRefused?: undefined };
+
+/** The run's context for one set of sign-ins. */
+interface ContextSource {
+  /** The context the run's pages open in, made when first asked for. */
+  get(): Promise<EngineContext>;
+  /** Has the next page open in a new context, when `failed` is still the one given. */
+  renew(failed: Promise<EngineContext>): void;
+}
 
 /** BrowserProbe's pages, kept open for the checks of one run. */
 export interface PageKeeper {

@@ -121,11 +121,43 @@ describe("BrowserProbe's pages kept open for a run", () => {
     const pages = probe.keepPagesOpen(SETTINGS);
     const outcome = (await pages.probeFrom(`${origin}/`, [origin], ALLOWED.use)).get(origin);
     expect(outcome).toMatchObject({ result: "blocked", cause: "other" });
-    // The context is kept for the page's second try; it is closed with the run.
-    expect(asked.contexts).toHaveLength(1);
+    // The page's second try is in a new context; both are closed with the run.
+    expect(asked.contexts).toHaveLength(2);
     expect(probe.usable).toBe(false);
     await pages.close();
-    expect(asked.closed).toBe(1);
+    expect(asked.closed).toBe(2);
+  });
+
+  it("opens a page again in a new context when the run's context stopped opening pages, and the pages after it there too", async () => {
+    let made = 0;
+    const { stand, asked, working } = engine(async () => {
+      made += 1;
+      if (made > 1) return working();
+      // As the WebKit window that opens the run's pages, once it stopped answering after one.
+      let opened = 0;
+      return {
+        open: async (pageUrl) => {
+          opened += 1;
+          if (opened > 1) throw new Error("Runtime.evaluate got no answer within 50 ms");
+          asked.opened.push(pageUrl);
+          return { tab: allowingTab() };
+        },
+        close: async () => {
+          asked.closed += 1;
+        },
+      };
+    });
+    const probe = probeOf(stand);
+    const pages = probe.keepPagesOpen(SETTINGS);
+    for (const page of ["a", "b", "c"]) {
+      const outcome = await pages.probeFrom(`${origin}/${page}`, [origin], ALLOWED.use);
+      expect(outcome.get(origin), page).toMatchObject({ result: "allowed" });
+    }
+    expect(asked.opened).toEqual(["a", "b", "c"].map((page) => `${origin}/${page}`));
+    expect(asked.contexts).toHaveLength(2);
+    expect(probe.usable).toBe(true);
+    await pages.close();
+    expect(asked.closed).toBe(2);
   });
 });
 
