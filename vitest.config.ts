@@ -1,5 +1,16 @@
 import { defineConfig } from "vitest/config";
 
+/** The stack tests' shared settings: a Compose stack per project, used by one file at a time. */
+const onAStack = {
+  // The real docker-compose.yml, built and started once per project with Testcontainers.
+  globalSetup: ["tests/support/stack-setup.ts"],
+  // Each file waits for its turn on its project's stack: one of them stops the app on purpose, and
+  // many serve a policy of their own (issue #21).
+  setupFiles: ["tests/support/take-turn.ts"],
+  testTimeout: 120_000,
+  hookTimeout: 300_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -17,18 +28,39 @@ export default defineConfig({
           // Vitest's default leaves one core of two idle; these files share nothing and wait on
           // sandboxes and sockets more than they compute.
           maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Beside the unit tests, before any stack test: it removes the lab's images and loads them
+        // back from the bundle, which no other stack test could meet (issue #21).
+        test: {
+          name: "bundle",
+          include: ["tests/stack/bundle.test.ts"],
+          testTimeout: 600_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The three engines, on a stack of their own, beside the other stack tests: the longest file
+        // by far, mostly browsers at work while the others mostly wait on containers (issue #21).
+        test: {
+          name: "engines",
+          include: ["tests/stack/engines.test.ts"],
+          ...onAStack,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
         test: {
           name: "stack",
           include: ["tests/stack/**/*.test.ts"],
-          // One Compose stack for all stack tests, built from the real docker-compose.yml.
-          globalSetup: ["tests/support/stack-setup.ts"],
-          // The files share that stack and one of them stops the app on purpose: run them one at a time.
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 300_000,
+          exclude: ["tests/stack/bundle.test.ts", "tests/stack/engines.test.ts"],
+          ...onAStack,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,31 +1,22 @@
 // The offline bundle (npm run bundle): made, every lab image removed, loaded from the archive, and a
 // lab started from it with building and pulling both refused, whose 16-pair matrix is as expected.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// It runs apart from every other stack test, whose images it takes away for a while
+// (vitest.config.ts), on a lab of its own.
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_IMAGES, makeBundle } from "../../services/bundle/src/bundle.ts";
 import { compose, run } from "../support/docker.ts";
-import { freePort } from "../support/http.ts";
-import { stack } from "../support/stack.ts";
+import { makeTestStackEnv } from "../support/test-stack-env.ts";
 
-const info = stack();
 const imageId = async (image: string) =>
   (await run("docker", ["image", "inspect", "--format", "{{.Id}}", image])).stdout.trim();
 
 describe("the offline bundle", () => {
   it("brings back every image, and starts a lab that grades as expected with no build and no pull", async () => {
-    const scratch = await mkdtemp(join(tmpdir(), "cors-lab-bundle-"));
+    const { scratch, env, envFile, reportsDir } = await makeTestStackEnv();
     const archive = join(scratch, "cors-lab-bundle.tar.gz");
-    const project = {
-      ...info,
-      projectName: `${info.projectName}-bundle`,
-      env: {
-        ...info.env,
-        APP_HOST_PORT: String(await freePort()),
-        PROXY_HOST_PORT: String(await freePort()),
-      },
-    };
+    const project = { projectName: `cors-lab-test-bundle-${process.pid}`, env, envFile };
     try {
       const { bytes } = await makeBundle(archive);
       expect(bytes).toBeGreaterThan(100e6);
@@ -57,13 +48,13 @@ describe("the offline bundle", () => {
       );
       // Nothing was built meanwhile: the images are still the loaded ones.
       expect(await Promise.all(BUNDLE_IMAGES.map(imageId))).toEqual(built);
-      const report = JSON.parse(await readFile(join(info.reportsDir, "origin-matrix.json"), "utf8"));
+      const report = JSON.parse(await readFile(join(reportsDir, "origin-matrix.json"), "utf8"));
       expect(report.summary).toMatchObject({ pairs: 16, passed: 16 });
     } finally {
       await compose(project, ["--profile", "grade", "down", "--volumes"]);
       // Whatever happened above, the images the other tests use are there again.
       if ((await Promise.all(BUNDLE_IMAGES.map(imageId))).includes("")) {
-        await compose(info, ["--profile", "grade", "build"], 900_000);
+        await compose(project, ["--profile", "grade", "build"], 900_000);
       }
       await rm(scratch, { recursive: true, force: true });
     }

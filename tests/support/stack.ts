@@ -1,4 +1,5 @@
-// What the stack tests share: the running Compose project, started once by stack-setup.ts.
+// What the stack tests of one test project share: the running Compose project, started once by
+// stack-setup.ts, and the turns its files take on it.
 import { inject } from "vitest";
 import { readLabOrigins } from "../../services/shared/src/lab-origins.ts";
 import type { ComposeProject } from "./docker.ts";
@@ -14,6 +15,8 @@ export interface StackInfo extends ComposeProject {
 declare module "vitest" {
   export interface ProvidedContext {
     stack: StackInfo;
+    /** The port of the stack's turn server on loopback (stack-turns.ts). */
+    stackTurns: number;
   }
 }
 

@@ -1,0 +1,67 @@
+// One test file at a time on a stack (issue #21): the files of one stack take turns, while those of
+// another stack run beside them. A turn is held for as long as its request to the stack's turn
+// server stays open, and passes to the next file in line when it closes, so a test worker that
+// ends without a word gives its turn up too.
+import { once } from "node:events";
+import { createServer, request, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface TurnServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the turns of one stack on loopback, first come, first served. */
+export async function serveTurns(): Promise<TurnServer> {
+  const waiting: ServerResponse[] = [];
+  let holder: ServerResponse | undefined;
+  const grant = () => {
+    while (holder === undefined && waiting.length > 0) {
+      const next = waiting.shift() as ServerResponse;
+      if (next.destroyed) continue;
+      holder = next;
+      next.writeHead(200, { "Content-Type": "text/plain" });
+      next.write("your turn\n");
+    }
+  };
+  const server = createServer((_req, res) => {
+    res.once("close", () => {
+      const index = waiting.indexOf(res);
+      if (index >= 0) waiting.splice(index, 1);
+      if (holder === res) {
+        holder = undefined;
+        grant();
+      }
+    });
+    waiting.push(res);
+    grant();
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+/** Waits for this file's turn on the stack; the function it gives ends the turn. */
+export function takeTurn(port: number): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const asked = request({ host: "127.0.0.1", port, path: "/turn", agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        asked.destroy();
+        reject(new Error(`the stack's turn server at port ${port} answered ${res.statusCode}`));
+        return;
+      }
+      resolve(() => asked.destroy());
+    });
+    asked.once("error", (error) =>
+      reject(new Error(`cannot take a turn on the stack (turn server at port ${port}): ${error.message}`)),
+    );
+    asked.end();
+  });
+}
