@@ -146,7 +146,10 @@ export async function inBrowser(
   return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}");
 }
 
-export async function readReport(info: StackInfo, file = "origin-matrix.json"): Promise<string> {
+export async function readReport(
+  info: Pick<StackInfo, "reportsDir">,
+  file = "origin-matrix.json",
+): Promise<string> {
   return readFile(join(info.reportsDir, file), "utf8");
 }
 
