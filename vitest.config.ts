@@ -58,25 +58,11 @@ export default defineConfig({
         test: {
           name: "stack",
           include: ["tests/stack/**/*.test.ts"],
-          exclude: [
-            "tests/stack/bundle.test.ts",
-            "tests/stack/engines.test.ts",
-            "tests/stack/classroom.test.ts",
-          ],
+          exclude: ["tests/stack/bundle.test.ts", "tests/stack/engines.test.ts"],
           ...onAStack,
           // A worker for each stack (vitest.dev/config/sequence: a group shares its workers).
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        // Last, alone: the class test starts a lab of its own and keeps both cores busy (a grader
-        // and a policy that loops); beside the two stacks it slowed all three (issue #21).
-        test: {
-          name: "class",
-          include: ["tests/stack/classroom.test.ts"],
-          testTimeout: 120_000,
-          sequence: { groupOrder: 2 },
         },
       },
     ],
