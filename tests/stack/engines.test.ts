@@ -238,9 +238,9 @@ describe("one-shot runs", () => {
 // recovers so takes longer than the stack tests' two minutes, and is still a true result. Three
 // engines at once, beside the other stack files on two cores, now and then miss what they would
 // not miss on a quieter machine (a Firefox window's console unanswered, a same-site cookie not
-// sent, a WebKit window not answering: each seen once, in a different test, in seven suite runs):
-// a test that fails is run once more before it fails the suite, and Vitest's report names a test
-// that needed it (issue #21).
+// sent, a WebKit window not answering: each seen once, in a different test, in six suite runs):
+// a test that fails is run once more before it fails the suite, and Vitest prints "(retry x1)"
+// beside a test that needed it (issue #21).
 describe("through the warm engines service", { timeout: 300_000, retry: 1 }, () => {
   beforeAll(async () => {
     await startWarm(info, "warm-engines");
