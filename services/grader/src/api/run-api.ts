@@ -196,16 +196,26 @@ async function fromPage(
   }
   try {
     const request = asking.request(page);
-    const called: ApiCalled = await opened.tab.evaluate(callApi, {
-      url: api.url,
-      init: {
-        method: request.method,
-        credentials: request.credentials ? "include" : "same-origin",
-        headers: asking.headers,
-        ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: "{}" }),
-      },
-      timeoutMs: config.timeoutMs,
-    });
+    let called: ApiCalled;
+    try {
+      called = await opened.tab.evaluate(callApi, {
+        url: api.url,
+        init: {
+          method: request.method,
+          credentials: request.credentials ? "include" : "same-origin",
+          headers: asking.headers,
+          ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: "{}" }),
+        },
+        timeoutMs: config.timeoutMs,
+      });
+    } catch (error) {
+      // The browser, not the API: this pair is not measured, and the run goes on.
+      const why = (error as Error).message.split("\n")[0] ?? "";
+      return {
+        outcome: { result: "blocked", cause: "other", reason: `the browser did not run the request: ${why}` },
+        server: undefined,
+      };
+    }
     if (called.seen === "allowed")
       return { outcome: { result: "allowed", status: called.status }, server: undefined };
     if (called.timedOut) return { outcome: noAnswerWithin(api, config.timeoutMs), server: undefined };
