@@ -189,10 +189,7 @@ async function fromPage(
       localNetwork: config.localNetwork,
     });
   } catch (error) {
-    return {
-      outcome: { result: "blocked", cause: "other", reason: (error as Error).message.split("\n")[0] ?? "" },
-      server: undefined,
-    };
+    return notMeasured(error);
   }
   try {
     const request = asking.request(page);
@@ -209,12 +206,7 @@ async function fromPage(
         timeoutMs: config.timeoutMs,
       });
     } catch (error) {
-      // The browser, not the API: this pair is not measured, and the run goes on.
-      const why = (error as Error).message.split("\n")[0] ?? "";
-      return {
-        outcome: { result: "blocked", cause: "other", reason: `the browser did not run the request: ${why}` },
-        server: undefined,
-      };
+      return notMeasured(error, "the browser did not run the request: ");
     }
     if (called.seen === "allowed")
       return { outcome: { result: "allowed", status: called.status }, server: undefined };
@@ -230,6 +222,12 @@ async function fromPage(
   } finally {
     await opened.tab.close().catch(() => undefined);
   }
+}
+
+/** A pair the browser, not the API, left unmeasured (its page, or its request): the run goes on. */
+function notMeasured(error: unknown, why = ""): { outcome: Outcome; server: undefined } {
+  const said = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return { outcome: { result: "blocked", cause: "other", reason: `${why}${said}` }, server: undefined };
 }
 
 function isRedirect(asked: Asked | undefined): boolean {

@@ -56,16 +56,16 @@ export interface ConsoleOutcome {
 }
 
 /**
- * Picks `target` and `kind` in the request console, submits it as a click would, and waits for the
- * outcome of the run the form says it sent (the console counts its runs itself).
- */
-/**
  * How useRequestConsole's error begins when the console's script never became live: the page
  * loaded but its script did not run, which a new tab mends (browser-probe.ts). Written out again in
  * the function, which runs in the page and sees nothing of this module.
  */
 export const CONSOLE_NOT_LIVE = "the request console's script did not start";
 
+/**
+ * Picks `target` and `kind` in the request console, submits it as a click would, and waits for the
+ * outcome of the run the form says it sent (the console counts its runs itself).
+ */
 export async function useRequestConsole(request: ConsoleRequest): Promise<ConsoleOutcome> {
   const { contract, target, path, kind, timeoutMs } = request;
   const { ids, data } = contract;
